@@ -1,0 +1,189 @@
+import {
+  Client,
+  Connection,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
+import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
+import type { TemporalConnectionConfig } from '../config/env';
+import {
+  conventionCreateSchema,
+  conventionWorkflowId,
+  type ConventionCreate,
+} from '../domain/convention/schema';
+import { newConvention } from '../domain/lifecycle/decide';
+import type { Actor } from '../domain/lifecycle/events';
+import type { Refusal } from '../domain/lifecycle/refusal';
+import { conventionView } from '../domain/lifecycle/view';
+import { searchAttributeValues, staticSummary } from '../domain/presentation';
+import {
+  CONVENTION_WORKFLOW_TYPE,
+  applyEventUpdate,
+  getStateQuery,
+  searchAttributes,
+  type ConventionState,
+  type ConventionWorkflowInput,
+  type EventRequest,
+  type EventResult,
+} from '../domain/temporal-contract';
+
+/** A refusal from the convention (bad field, forbidden act, wrong phase) or from this library. */
+export type ConventionErrorCode = Refusal['code'] | 'not_found' | 'exists' | 'terminated';
+
+export class ConventionError extends Error {
+  constructor(readonly refusal: Omit<Refusal, 'code'> & { code: ConventionErrorCode }) {
+    super(refusal.field ? `${refusal.field}: ${refusal.message}` : refusal.message);
+    this.name = 'ConventionError';
+  }
+}
+
+export interface ConventionSummary {
+  conventionId: string;
+  status: string;
+  phase: string | null;
+  departement: string | null;
+  site: string | null;
+  employer: string | null;
+  termNumber: number | null;
+  termEnd: string | null;
+  nextDeadline: string | null;
+  nextDeadlineKind: string | null;
+  nextActor: string | null;
+  suspended: boolean | null;
+  startTime: string;
+}
+
+export async function connectClient(config: TemporalConnectionConfig): Promise<Client> {
+  const connection = await Connection.connect({
+    address: config.address,
+    tls: config.tls ?? undefined,
+    apiKey: config.apiKey,
+  });
+  return new Client({ connection, namespace: config.namespace });
+}
+
+function refusalFrom(error: unknown): Refusal | null {
+  let cause: unknown = error;
+  while (cause) {
+    if (cause instanceof ApplicationFailure && cause.type === 'ConventionRefusal') {
+      const refusal = cause.details?.[0] as Refusal | undefined;
+      return refusal ?? { code: 'refused', message: cause.message };
+    }
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
+/** Typed access to conventions for the API, the CLI and tests. One Temporal client, shared. */
+export class ConventionsClient {
+  constructor(
+    readonly client: Client,
+    readonly taskQueue: string,
+    private readonly defaults: { aniscgEmail?: string } = {},
+  ) {}
+
+  async create(
+    input: ConventionCreate,
+    actor: Actor,
+  ): Promise<{ conventionId: string; state: ConventionState }> {
+    const parsed = conventionCreateSchema.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new ConventionError({ code: 'invalid', field: issue.path.join('.'), message: issue.message });
+    }
+    const create = parsed.data;
+    if (!create.data.aniscgEmail && this.defaults.aniscgEmail)
+      create.data.aniscgEmail = this.defaults.aniscgEmail;
+    const conventionId = conventionWorkflowId(create.data.departement, create.slug);
+    const preview = conventionView(newConvention(create, actor, Date.now()), Date.now());
+    const values = searchAttributeValues(preview);
+    try {
+      await this.client.workflow.start(CONVENTION_WORKFLOW_TYPE, {
+        workflowId: conventionId,
+        taskQueue: this.taskQueue,
+        args: [{ create: { ...create, actor } } satisfies ConventionWorkflowInput],
+        staticSummary: staticSummary(preview),
+        staticDetails: `Convention ISCG ${create.data.departement}, créée le ${new Date().toISOString().slice(0, 10)}`,
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: searchAttributes.phase, value: values.phase },
+          { key: searchAttributes.departement, value: values.departement },
+          { key: searchAttributes.site, value: values.site },
+          { key: searchAttributes.termNumber, value: 0 },
+          { key: searchAttributes.suspended, value: false },
+        ]),
+      });
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError)
+        throw new ConventionError({
+          code: 'exists',
+          field: 'slug',
+          message: `la convention ${conventionId} existe déjà: choisissez un autre nom court (slug)`,
+        });
+      throw error;
+    }
+    return { conventionId, state: await this.get(conventionId) };
+  }
+
+  async get(conventionId: string): Promise<ConventionState> {
+    try {
+      return await this.client.workflow.getHandle(conventionId).query(getStateQuery);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError)
+        throw new ConventionError({ code: 'not_found', message: `convention ${conventionId} introuvable` });
+      throw error;
+    }
+  }
+
+  async send(conventionId: string, request: EventRequest): Promise<EventResult> {
+    const handle = this.client.workflow.getHandle(conventionId);
+    try {
+      return await handle.executeUpdate(applyEventUpdate, {
+        args: [request],
+        ...(request.idempotencyKey ? { updateId: `idem-${request.idempotencyKey}` } : {}),
+      });
+    } catch (error) {
+      const refusal = refusalFrom(error);
+      if (refusal) throw new ConventionError(refusal);
+      if (error instanceof WorkflowNotFoundError) throw await this.notRunning(conventionId);
+      throw error;
+    }
+  }
+
+  /** An update found no running workflow: the convention either never existed or has ended. */
+  private async notRunning(conventionId: string): Promise<ConventionError> {
+    try {
+      await this.client.workflow.getHandle(conventionId).describe();
+      return new ConventionError({
+        code: 'terminated',
+        message: `la convention ${conventionId} est terminée`,
+      });
+    } catch {
+      return new ConventionError({ code: 'not_found', message: `convention ${conventionId} introuvable` });
+    }
+  }
+
+  async list(query: string, pageSize = 100): Promise<ConventionSummary[]> {
+    const summaries: ConventionSummary[] = [];
+    const fullQuery = `WorkflowType = '${CONVENTION_WORKFLOW_TYPE}'${query ? ` AND (${query})` : ''}`;
+    for await (const execution of this.client.workflow.list({ query: fullQuery, pageSize })) {
+      const sa = execution.typedSearchAttributes;
+      const date = (d: Date | undefined) => (d ? d.toISOString().slice(0, 10) : null);
+      summaries.push({
+        conventionId: execution.workflowId,
+        status: execution.status.name,
+        phase: sa.get(searchAttributes.phase) ?? null,
+        departement: sa.get(searchAttributes.departement) ?? null,
+        site: sa.get(searchAttributes.site) ?? null,
+        employer: sa.get(searchAttributes.employer) ?? null,
+        termNumber: sa.get(searchAttributes.termNumber) ?? null,
+        termEnd: date(sa.get(searchAttributes.termEnd)),
+        nextDeadline: date(sa.get(searchAttributes.nextDeadline)),
+        nextDeadlineKind: sa.get(searchAttributes.nextDeadlineKind) ?? null,
+        nextActor: sa.get(searchAttributes.nextActor) ?? null,
+        suspended: sa.get(searchAttributes.suspended) ?? null,
+        startTime: execution.startTime.toISOString(),
+      });
+    }
+    return summaries;
+  }
+}

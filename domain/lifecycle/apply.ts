@@ -1,0 +1,497 @@
+import { addDays, compareDates, formatFrenchDate } from '../calendar/dates';
+import { PARTY_ROLE_LABELS } from '../convention/schema';
+import type { ConventionContext, HistoryEntry, LedgerItem, Recruitment, ReviewYear, Term } from './context';
+import type { Effect, NoticeKind } from './effects';
+import type { Actor, ExternalEvent, ExternalEventType, MachineEvent } from './events';
+import { patchedData, requireComplete, today } from './rules';
+import { buildLedger, buildReviews, computeTerm, isSettled } from './term';
+
+/** What an accepted event does to the context, and the effects it asks for. Pure. */
+export interface Applied {
+  context: ConventionContext;
+  effects: Effect[];
+}
+
+type EventOf<T extends ExternalEventType> = Extract<ExternalEvent, { type: T }>;
+const SYSTEM: Actor = { kind: 'system' };
+const fr = formatFrenchDate;
+
+function withHistory(context: ConventionContext, event: MachineEvent, summary: string): ConventionContext {
+  const entry: HistoryEntry = {
+    at: event.at,
+    event: event.type,
+    actor: event.type === 'CLOCK' ? SYSTEM : event.actor,
+    summary,
+    term: context.term?.number ?? 0,
+  };
+  return { ...context, history: [...context.history, entry] };
+}
+
+function organisation(context: ConventionContext, partyId: string): string {
+  return context.data.parties[partyId]?.organisation ?? partyId;
+}
+
+function notice(context: ConventionContext, kind: NoticeKind, key: string): Effect {
+  return { type: 'notify-parties', notice: kind, term: context.term?.number ?? 0, key };
+}
+
+export function freshRecruitment(reason: Recruitment['reason']): Recruitment {
+  return { round: 1, reason, committee: null, applications: null, decision: null, unsuccessfulRounds: 0 };
+}
+
+export function amend(context: ConventionContext, event: EventOf<'AMEND'>): Applied {
+  const result = patchedData(context.data, event.payload.patch);
+  if ('refusal' in result) throw new Error(result.refusal.message);
+  const fields = Object.keys(event.payload.patch).join(', ');
+  return {
+    context: withHistory({ ...context, data: result.data }, event, `Modification: ${fields}`),
+    effects: [],
+  };
+}
+
+export function submitDraft(context: ConventionContext, event: EventOf<'SUBMIT_DRAFT'>): Applied {
+  const next = { ...context, recruitment: freshRecruitment('creation') };
+  return { context: withHistory(next, event, 'Rédaction terminée: ouverture du recrutement'), effects: [] };
+}
+
+export function composeSelectionCommittee(
+  context: ConventionContext,
+  event: EventOf<'COMPOSE_SELECTION_COMMITTEE'>,
+): Applied {
+  const firstComposition = context.recruitment.committee === null;
+  const recruitment = { ...context.recruitment, committee: event.payload.members };
+  const next = withHistory(
+    { ...context, recruitment },
+    event,
+    `Comité de sélection composé (${event.payload.members.length} membres)`,
+  );
+  // The ANISCG is informed once per recruitment round, when the committee is first composed (art. 3).
+  const effects: Effect[] = firstComposition
+    ? [
+        {
+          type: 'inform-aniscg',
+          term: context.term?.number ?? 0,
+          round: recruitment.round,
+          reason: recruitment.reason,
+        },
+      ]
+    : [];
+  return { context: next, effects };
+}
+
+export function recordApplications(
+  context: ConventionContext,
+  event: EventOf<'RECORD_APPLICATIONS'>,
+): Applied {
+  const recruitment = { ...context.recruitment, applications: { ...event.payload } };
+  return {
+    context: withHistory(
+      { ...context, recruitment },
+      event,
+      `${event.payload.count} candidature(s) enregistrée(s)`,
+    ),
+    effects: [],
+  };
+}
+
+export function recordRecruitmentDecision(
+  context: ConventionContext,
+  event: EventOf<'RECORD_RECRUITMENT_DECISION'>,
+): Applied {
+  const payload = event.payload;
+  const r = context.recruitment;
+  const key = `${r.reason}-${r.round}`;
+  if (payload.outcome === 'no_suitable_candidate') {
+    const recruitment: Recruitment = {
+      ...r,
+      round: r.round + 1,
+      committee: r.committee,
+      applications: null,
+      unsuccessfulRounds: r.unsuccessfulRounds + 1,
+    };
+    return {
+      context: withHistory(
+        { ...context, recruitment },
+        event,
+        `Aucun candidat retenu: le recrutement est relancé (tour ${recruitment.round})`,
+      ),
+      effects: [notice(context, 'recruitment-decided', key)],
+    };
+  }
+  const decision = {
+    candidateRef: payload.candidateRef,
+    startsOn: payload.startsOn ?? null,
+    decidedAt: event.at,
+  };
+  let next: ConventionContext = { ...context, recruitment: { ...r, decision } };
+  if (context.term) {
+    // A vacancy ends: salaries are due again from the new hire's first day.
+    const since = payload.startsOn ?? today(context, event.at);
+    next = {
+      ...next,
+      post: { status: 'filled', since, candidateRef: payload.candidateRef },
+      ledger: next.ledger.map((item) =>
+        item.waived && item.kind === 'salary' && compareDates(item.contractualDate, since) >= 0
+          ? { ...item, waived: null }
+          : item,
+      ),
+    };
+  } else {
+    next = {
+      ...next,
+      post: { status: 'filled', since: payload.startsOn ?? null, candidateRef: payload.candidateRef },
+    };
+  }
+  return {
+    context: withHistory(next, event, 'Candidat retenu par le comité de sélection'),
+    effects: [notice(context, 'recruitment-decided', key)],
+  };
+}
+
+export function sign(context: ConventionContext, event: EventOf<'SIGN'>): Applied {
+  const p = event.payload;
+  const signatures = {
+    ...context.signatures,
+    [p.partyId]: {
+      partyId: p.partyId,
+      signerName: p.signerName,
+      signerTitle: p.signerTitle,
+      signedOn: p.signedOn,
+      eSignatureRef: p.eSignatureRef ?? null,
+      recordedAt: event.at,
+    },
+  };
+  return {
+    context: withHistory({ ...context, signatures }, event, `Signature: ${organisation(context, p.partyId)}`),
+    effects: [],
+  };
+}
+
+export function signaturesComplete(context: ConventionContext): Effect[] {
+  return [notice(context, 'signatures-complete', 'toutes')];
+}
+
+export function reopenDrafting(context: ConventionContext, event: EventOf<'REOPEN_DRAFTING'>): Applied {
+  return {
+    context: withHistory(
+      { ...context, signatures: {} },
+      event,
+      `Retour en rédaction; les signatures recueillies sont annulées (${event.payload.reason})`,
+    ),
+    effects: [],
+  };
+}
+
+function openTerm(context: ConventionContext, term: Term): ConventionContext {
+  const data = requireComplete(context.data);
+  return {
+    ...context,
+    term,
+    ledger: buildLedger(data, term),
+    reviews: buildReviews(term),
+    renewal: null,
+    denunciation: null,
+  };
+}
+
+export function enterFirstTerm(context: ConventionContext, event: MachineEvent): Applied {
+  const data = requireComplete(context.data);
+  const term = computeTerm(data, 1, data.startDate);
+  const opened = openTerm(
+    { ...context, post: { ...context.post, status: 'filled', since: context.post.since ?? data.startDate } },
+    term,
+  );
+  return {
+    context: withHistory(
+      opened,
+      event,
+      `Prise d’effet de la convention (du ${fr(term.startDate)} au ${fr(term.endDate)})`,
+    ),
+    effects: [notice(opened, 'in-force', 't1')],
+  };
+}
+
+export function openConcertation(context: ConventionContext, event: MachineEvent): Applied {
+  const term = context.term!;
+  return {
+    context: withHistory(
+      context,
+      event,
+      `Ouverture de la concertation sur la reconduction (échéance le ${fr(term.endDate)})`,
+    ),
+    effects: [notice(context, 'concertation-opened', `t${term.number}`)],
+  };
+}
+
+function outstandingNonPayments(ledger: LedgerItem[]): LedgerItem[] {
+  return ledger.filter((i) => i.nonPayment && !isSettled(i));
+}
+
+export function recordPayment(context: ConventionContext, event: EventOf<'RECORD_PAYMENT'>): Applied {
+  const p = event.payload;
+  const wasSuspended = outstandingNonPayments(context.ledger).length > 0;
+  const ledger = context.ledger.map((item) =>
+    item.id === p.itemId
+      ? {
+          ...item,
+          payments: [
+            ...item.payments,
+            {
+              paidOn: p.paidOn,
+              amountEur: p.amountEur ?? null,
+              reference: p.reference ?? null,
+              recordedAt: event.at,
+            },
+          ],
+        }
+      : item,
+  );
+  let next: ConventionContext = { ...context, ledger };
+  const effects: Effect[] = [];
+  if (wasSuspended && outstandingNonPayments(ledger).length === 0) {
+    const on = today(context, event.at);
+    next = {
+      ...next,
+      suspensions: next.suspensions.map((s) => (s.to === null ? { ...s, to: on } : s)),
+    };
+    effects.push(notice(next, 'resumed', `${next.suspensions.length}`));
+    next = withHistory(next, event, `Paiement constaté (${p.itemId}): fin de la suspension`);
+  } else next = withHistory(next, event, `Paiement constaté (${p.itemId})`);
+  return { context: next, effects };
+}
+
+export function recordNonPayment(context: ConventionContext, event: EventOf<'RECORD_NON_PAYMENT'>): Applied {
+  const p = event.payload;
+  const wasSuspended = outstandingNonPayments(context.ledger).length > 0;
+  const ledger = context.ledger.map((item) =>
+    item.id === p.itemId
+      ? { ...item, nonPayment: { notedOn: p.notedOn, reason: p.reason ?? null, recordedAt: event.at } }
+      : item,
+  );
+  const on = today(context, event.at);
+  const suspensions = wasSuspended
+    ? context.suspensions.map((s) => (s.to === null ? { ...s, itemIds: [...s.itemIds, p.itemId] } : s))
+    : [...context.suspensions, { from: on, to: null, itemIds: [p.itemId] }];
+  const next = withHistory(
+    { ...context, ledger, suspensions },
+    event,
+    wasSuspended
+      ? `Non-versement constaté (${p.itemId}); la convention reste suspendue`
+      : `Non-versement constaté (${p.itemId}): convention suspendue (art. 9)`,
+  );
+  return { context: next, effects: wasSuspended ? [] : [notice(next, 'suspended', `${suspensions.length}`)] };
+}
+
+function updateReview(
+  context: ConventionContext,
+  termYear: number,
+  change: (y: ReviewYear) => ReviewYear,
+): ConventionContext {
+  return {
+    ...context,
+    reviews: context.reviews.map((y) =>
+      y.termYear === termYear && y.term === context.term?.number ? change(y) : y,
+    ),
+  };
+}
+
+export function submitActivityReport(
+  context: ConventionContext,
+  event: EventOf<'SUBMIT_ACTIVITY_REPORT'>,
+): Applied {
+  const p = event.payload;
+  const next = updateReview(context, p.termYear, (y) => ({
+    ...y,
+    report: {
+      submittedOn: p.submittedOn,
+      documentRef: p.documentRef,
+      statistics: p.statistics,
+      recordedAt: event.at,
+    },
+  }));
+  return {
+    context: withHistory(next, event, `Bilan d’activité de l’année ${p.termYear} remis`),
+    effects: [],
+  };
+}
+
+export function scheduleCommittee(context: ConventionContext, event: EventOf<'SCHEDULE_COMMITTEE'>): Applied {
+  const p = event.payload;
+  const next = updateReview(context, p.termYear, (y) => ({
+    ...y,
+    meeting: {
+      date: p.meetingDate,
+      time: p.meetingTime,
+      location: p.location ?? null,
+      scheduledAt: event.at,
+    },
+  }));
+  return {
+    context: withHistory(
+      next,
+      event,
+      `Comité de suivi de l’année ${p.termYear} convoqué le ${fr(p.meetingDate)}`,
+    ),
+    effects: [
+      {
+        type: 'convene-committee',
+        term: context.term!.number,
+        termYear: p.termYear,
+        meetingDate: p.meetingDate,
+        key: `${p.meetingDate}T${p.meetingTime}`,
+      },
+    ],
+  };
+}
+
+export function recordCommitteeReview(
+  context: ConventionContext,
+  event: EventOf<'RECORD_COMMITTEE_REVIEW'>,
+): Applied {
+  const p = event.payload;
+  const next = updateReview(context, p.termYear, (y) => ({
+    ...y,
+    review: {
+      heldOn: p.heldOn,
+      recommendations: p.recommendations,
+      minutesRef: p.minutesRef ?? null,
+      recordedAt: event.at,
+    },
+  }));
+  return {
+    context: withHistory(
+      next,
+      event,
+      `Bilan de l’année ${p.termYear} examiné par le comité de suivi (${p.recommendations.length} préconisation(s))`,
+    ),
+    // Art. 8: report and recommendations go to the procureur.
+    effects: [{ type: 'send-review-to-procureur', term: context.term!.number, termYear: p.termYear }],
+  };
+}
+
+export function declareVacancy(context: ConventionContext, event: EventOf<'DECLARE_VACANCY'>): Applied {
+  const from = event.payload.vacantFrom;
+  const ledger = context.ledger.map((item) =>
+    item.kind === 'salary' &&
+    !isSettled(item) &&
+    !item.nonPayment &&
+    compareDates(item.contractualDate, from) >= 0
+      ? { ...item, waived: 'poste-vacant' as const }
+      : item,
+  );
+  const next: ConventionContext = {
+    ...context,
+    ledger,
+    post: { status: 'vacant', since: from, candidateRef: null },
+    recruitment: freshRecruitment('vacance'),
+  };
+  return {
+    context: withHistory(next, event, `Poste vacant à compter du ${fr(from)}: nouveau recrutement`),
+    effects: [notice(next, 'vacancy', from)],
+  };
+}
+
+export function recordRenewalDecision(
+  context: ConventionContext,
+  event: EventOf<'RECORD_RENEWAL_DECISION'>,
+): Applied {
+  const p = event.payload;
+  let nextTermData = null;
+  if (p.decision === 'renew') {
+    const result = p.nextTermPatch ? patchedData(context.data, p.nextTermPatch) : { data: context.data };
+    if ('refusal' in result) throw new Error(result.refusal.message);
+    nextTermData = result.data;
+  }
+  const renewal = {
+    decision: p.decision,
+    decidedOn: p.decidedOn,
+    nextTermData,
+    reason: p.decision === 'not_renew' ? (p.reason ?? null) : null,
+    recordedAt: event.at,
+  };
+  const summary =
+    p.decision === 'renew'
+      ? `Reconduction décidée pour trois ans à compter du ${fr(addDays(context.term!.endDate, 1))}`
+      : `Non-reconduction décidée: fin le ${fr(context.term!.endDate)}`;
+  return {
+    context: withHistory({ ...context, renewal }, event, summary),
+    effects: [notice(context, 'renewal-decided', `${p.decision}-${p.decidedOn}`)],
+  };
+}
+
+export function denounce(context: ConventionContext, event: EventOf<'DENOUNCE'>): Applied {
+  const p = event.payload;
+  const denunciation = { ...p, recordedAt: event.at };
+  return {
+    context: withHistory(
+      { ...context, denunciation },
+      event,
+      `Dénonciation par ${organisation(context, p.partyId)} (lettre du ${fr(p.letterSentOn)}): fin le ${fr(context.term!.endDate)}`,
+    ),
+    effects: [notice(context, 'denounced', p.partyId)],
+  };
+}
+
+function pastTerm(context: ConventionContext, outcome: 'renewed' | 'ended') {
+  const term = context.term!;
+  const items = context.ledger.filter((i) => i.term === term.number && !i.waived);
+  return {
+    ...term,
+    outcome,
+    itemsDue: items.length,
+    itemsPaid: items.filter(isSettled).length,
+    reviewsHeld: context.reviews.filter((y) => y.term === term.number && y.review).length,
+  };
+}
+
+export function renewTerm(context: ConventionContext, event: MachineEvent): Applied {
+  const previous = context.term!;
+  const data = context.renewal?.nextTermData ?? context.data;
+  const joined = Object.keys(data.parties).filter((id) => !context.data.parties[id]);
+  const term = computeTerm(data, previous.number + 1, addDays(previous.endDate, 1));
+  // Non-payments still outstanding follow into the new term: the suspension continues.
+  const carried = outstandingNonPayments(context.ledger);
+  const opened = openTerm(
+    { ...context, data, pastTerms: [...context.pastTerms, pastTerm(context, 'renewed')] },
+    term,
+  );
+  const next = { ...opened, ledger: [...carried, ...opened.ledger] };
+  const joinedText = joined.length
+    ? `; nouveaux partenaires: ${joined.map((id) => organisation(next, id)).join(', ')}`
+    : '';
+  return {
+    context: withHistory(
+      next,
+      event,
+      `Période ${term.number} ouverte (du ${fr(term.startDate)} au ${fr(term.endDate)})${joinedText}`,
+    ),
+    effects: [notice(next, 'renewed', `t${term.number}`)],
+  };
+}
+
+export function terminate(
+  context: ConventionContext,
+  event: MachineEvent,
+  reason: 'abandoned' | 'denounced' | 'not_renewed' | 'no_renewal_decision',
+  detail: string | null,
+): Applied {
+  const on = reason === 'abandoned' ? today(context, event.at) : context.term!.endDate;
+  const labels = {
+    abandoned: 'Abandon',
+    denounced: `Fin à l’échéance après dénonciation par ${context.denunciation ? organisation(context, context.denunciation.partyId) : '?'}`,
+    not_renewed: 'Fin à l’échéance: non-reconduction décidée',
+    no_renewal_decision: 'Fin à l’échéance: aucune reconduction décidée',
+  };
+  const pastTerms = context.term ? [...context.pastTerms, pastTerm(context, 'ended')] : context.pastTerms;
+  const next = withHistory(
+    { ...context, pastTerms, termination: { on, reason, detail } },
+    event,
+    detail ? `${labels[reason]} (${detail})` : labels[reason],
+  );
+  return { context: next, effects: [notice(next, 'terminated', reason)] };
+}
+
+export function partyLabel(context: ConventionContext, partyId: string): string {
+  const party = context.data.parties[partyId];
+  return party ? `${party.organisation} (${PARTY_ROLE_LABELS[party.role]})` : partyId;
+}

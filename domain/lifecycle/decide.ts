@@ -1,0 +1,153 @@
+import { initialTransition, transition, type AnyMachineSnapshot, type StateValue } from 'xstate';
+import { conventionWorkflowId, type ConventionCreate } from '../convention/schema';
+import type { ConventionContext } from './context';
+import type { Effect } from './effects';
+import {
+  EVENT_LABELS,
+  eventPayloadSchemas,
+  type Actor,
+  type ExternalEvent,
+  type ExternalEventType,
+  type MachineEvent,
+} from './events';
+import { authorize } from './authorization';
+import { freshRecruitment } from './apply';
+import { conventionMachine, GUARD_RULES } from './machine';
+import { refused, invalid, type Refusal } from './refusal';
+import type { Rule } from './rules';
+import { PHASE_LABELS, phaseOf } from './phase';
+
+export type ConventionSnapshot = ReturnType<typeof conventionMachine.resolveState>;
+
+/** The JSON form of a snapshot: what the workflow carries across continue-as-new. */
+export interface PersistedConvention {
+  value: StateValue;
+  context: ConventionContext;
+}
+
+export type Decision =
+  { ok: true; snapshot: ConventionSnapshot; effects: Effect[] } | { ok: false; refusal: Refusal };
+
+function effectsOf(actions: { type: string; params?: unknown }[]): Effect[] {
+  return actions.filter((a) => a.type === 'xstate.emit').map((a) => (a.params as { event: Effect }).event);
+}
+
+export function persist(snapshot: ConventionSnapshot): PersistedConvention {
+  return { value: snapshot.value, context: snapshot.context };
+}
+
+export function restore(persisted: PersistedConvention): ConventionSnapshot {
+  return conventionMachine.resolveState({ value: persisted.value, context: persisted.context });
+}
+
+export function newConvention(create: ConventionCreate, actor: Actor, at: number): ConventionSnapshot {
+  const context: ConventionContext = {
+    conventionId: conventionWorkflowId(create.data.departement, create.slug),
+    slug: create.slug,
+    data: create.data,
+    recruitment: freshRecruitment('creation'),
+    signatures: {},
+    term: null,
+    pastTerms: [],
+    post: { status: 'vacant', since: null, candidateRef: null },
+    ledger: [],
+    suspensions: [],
+    reviews: [],
+    renewal: null,
+    denunciation: null,
+    termination: null,
+    history: [{ at, event: 'CREATED', actor, summary: 'Création du projet de convention', term: 0 }],
+  };
+  const [snapshot] = initialTransition(conventionMachine, context);
+  return snapshot;
+}
+
+/** Checks a payload against its event's schema; the refusal names the first bad field. */
+export function parsePayload<T extends ExternalEventType>(
+  type: T,
+  payload: unknown,
+): { ok: true; payload: ExternalEvent['payload'] } | { ok: false; refusal: Refusal } {
+  const schema = eventPayloadSchemas[type] as (typeof eventPayloadSchemas)[T] | undefined;
+  if (!schema) return { ok: false, refusal: invalid('type', `événement inconnu "${String(type)}"`) };
+  const parsed = schema.safeParse(payload ?? {});
+  if (parsed.success) return { ok: true, payload: parsed.data };
+  const details = parsed.error.issues.map((issue) => ({
+    field: issue.path.join('.'),
+    message: issue.message,
+  }));
+  const first = details[0]!;
+  return { ok: false, refusal: { ...invalid(first.field, first.message), details } };
+}
+
+type TransitionLike = { guard?: unknown };
+
+/** Why the machine will not take this event in its current state. */
+export function explainRefusal(snapshot: ConventionSnapshot, event: MachineEvent): Refusal {
+  const phase = phaseOf(snapshot);
+  if (event.type !== 'CLOCK' && !(event.type in EVENT_LABELS))
+    return { ...invalid('type', `événement inconnu "${String(event.type)}"`), phase };
+  const candidates = (snapshot as AnyMachineSnapshot)._nodes.flatMap(
+    (node) => (node.transitions.get(event.type) ?? []) as TransitionLike[],
+  );
+  for (const candidate of candidates) {
+    const guard = candidate.guard;
+    const rule = typeof guard === 'string' ? (GUARD_RULES as Record<string, Rule>)[guard] : undefined;
+    const refusal = rule?.(snapshot.context, event);
+    if (refusal) return { ...refusal, phase };
+  }
+  const accepted = acceptedEvents(snapshot).join(', ');
+  const label = event.type === 'CLOCK' ? event.type : `${event.type} (${EVENT_LABELS[event.type]})`;
+  return {
+    ...refused(
+      `${label} n’est pas accepté en phase "${PHASE_LABELS[phase]}"${accepted ? `; événements acceptés: ${accepted}` : ''}`,
+    ),
+    phase,
+  };
+}
+
+/** External event types that have a transition in the current state (guards aside). */
+export function acceptedEvents(snapshot: ConventionSnapshot): ExternalEventType[] {
+  const types = new Set<string>();
+  for (const node of (snapshot as AnyMachineSnapshot)._nodes)
+    for (const type of node.transitions.keys()) types.add(type);
+  return (Object.keys(EVENT_LABELS) as ExternalEventType[]).filter((type) => types.has(type));
+}
+
+/**
+ * Applies an external event if the convention's phase takes it, its payload is valid, its sender
+ * may perform it and the rules allow it, in that order. Never throws on bad input.
+ */
+export function decide(snapshot: ConventionSnapshot, event: ExternalEvent): Decision {
+  if (!acceptedEvents(snapshot).includes(event.type))
+    return { ok: false, refusal: explainRefusal(snapshot, event) };
+  const parsed = parsePayload(event.type, event.payload);
+  if (!parsed.ok) return { ok: false, refusal: { ...parsed.refusal, phase: phaseOf(snapshot) } };
+  const checked = { ...event, payload: parsed.payload } as ExternalEvent;
+  const forbidden = authorize(snapshot.context, checked);
+  if (forbidden) return { ok: false, refusal: { ...forbidden, phase: phaseOf(snapshot) } };
+  if (!snapshot.can(checked)) return { ok: false, refusal: explainRefusal(snapshot, checked) };
+  const [next, actions] = transition(conventionMachine, snapshot, checked);
+  return { ok: true, snapshot: next, effects: effectsOf(actions) };
+}
+
+/**
+ * Moves the convention to the given time: start date, concertation opening, expiry and renewal.
+ * Loops because one long wait can cross several of them (e.g. a worker down for days).
+ */
+export function tick(
+  snapshot: ConventionSnapshot,
+  at: number,
+): { snapshot: ConventionSnapshot; effects: Effect[] } {
+  let current = snapshot;
+  const effects: Effect[] = [];
+  for (let i = 0; i < 16 && current.can({ type: 'CLOCK', at }); i++) {
+    const [next, actions] = transition(conventionMachine, current, { type: 'CLOCK', at });
+    effects.push(...effectsOf(actions));
+    current = next;
+  }
+  return { snapshot: current, effects };
+}
+
+export function isTerminated(snapshot: ConventionSnapshot): boolean {
+  return snapshot.status === 'done';
+}

@@ -1,0 +1,38 @@
+/**
+ * Side effects the machine asks for. The workflow turns each into an activity call; the machine
+ * itself never performs I/O. Notices carry identifiers only: the activity reads the convention's
+ * current contacts when it runs.
+ */
+export type NoticeKind =
+  | 'recruitment-opened'
+  | 'recruitment-decided'
+  | 'signatures-complete'
+  | 'in-force'
+  | 'suspended'
+  | 'resumed'
+  | 'vacancy'
+  | 'concertation-opened'
+  | 'renewal-decided'
+  | 'denounced'
+  | 'renewed'
+  | 'terminated';
+
+export type Effect =
+  | { type: 'inform-aniscg'; term: number; round: number; reason: 'creation' | 'vacance' }
+  | { type: 'notify-parties'; notice: NoticeKind; term: number; key: string }
+  | { type: 'convene-committee'; term: number; termYear: number; meetingDate: string; key: string }
+  | { type: 'send-review-to-procureur'; term: number; termYear: number };
+
+/** A stable identity per effect occurrence: activities use it to act at most once. */
+export function effectKey(conventionId: string, effect: Effect): string {
+  switch (effect.type) {
+    case 'inform-aniscg':
+      return `${conventionId}/t${effect.term}/aniscg/${effect.reason}-${effect.round}`;
+    case 'notify-parties':
+      return `${conventionId}/t${effect.term}/avis/${effect.notice}/${effect.key}`;
+    case 'convene-committee':
+      return `${conventionId}/t${effect.term}/comite-${effect.termYear}/convocation/${effect.key}`;
+    case 'send-review-to-procureur':
+      return `${conventionId}/t${effect.term}/comite-${effect.termYear}/procureur`;
+  }
+}

@@ -1,0 +1,322 @@
+import { enqueueActions, setup } from 'xstate';
+import * as apply from './apply';
+import type { ConventionContext } from './context';
+import type { Effect } from './effects';
+import type { ExternalEvent, MachineEvent } from './events';
+import * as rules from './rules';
+
+/**
+ * The life of one convention (art. 1 to 9). States and transitions live here; the rules that
+ * guard each act are in rules.ts and what each accepted act changes is in apply.ts.
+ *
+ *   drafting → recruitment → signature → awaitingStart → inForce (parallel: funding, post, term)
+ *                                                           └─ at expiry: renewed (re-enter) or terminated
+ */
+
+type Applier = (context: ConventionContext, event: never) => apply.Applied;
+
+interface Enqueue {
+  assign: (assigner: () => ConventionContext) => void;
+  emit: (effect: Effect) => void;
+}
+
+/** Runs an applier: assigns the new context and emits its effects. */
+function run(applier: Applier) {
+  return ({
+    context,
+    event,
+    enqueue,
+  }: {
+    context: ConventionContext;
+    event: MachineEvent;
+    enqueue: Enqueue;
+  }) => {
+    const result = applier(context, event as never);
+    enqueue.assign(() => result.context);
+    for (const effect of result.effects) enqueue.emit(effect);
+  };
+}
+
+type GuardArgs = { context: ConventionContext; event: MachineEvent };
+const passes = (r: rules.Rule, { context, event }: GuardArgs) => r(context, event) === null;
+
+/**
+ * Guard name → the rule it enforces. Branching guards add a condition on top of their rule;
+ * `explainRefusal` reads this map to tell the sender why an act is refused.
+ */
+export const GUARD_RULES = {
+  amendDraft: rules.amendDraft,
+  amendContacts: rules.amendContacts,
+  submitDraft: rules.submitDraft,
+  composeSelectionCommittee: rules.composeSelectionCommittee,
+  recordApplications: rules.recordApplications,
+  recordRecruitmentDecision: rules.recordRecruitmentDecision,
+  candidateSelected: rules.recordRecruitmentDecision,
+  noSuitableCandidate: rules.recordRecruitmentDecision,
+  sign: rules.sign,
+  signCompletesAfterStart: rules.sign,
+  signCompletes: rules.sign,
+  recordPayment: rules.recordPayment,
+  recordNonPayment: rules.recordNonPayment,
+  submitActivityReport: rules.submitActivityReport,
+  scheduleCommittee: rules.scheduleCommittee,
+  recordCommitteeReview: rules.recordCommitteeReview,
+  declareVacancy: rules.declareVacancy,
+  decideRenewal: rules.renewalConcertationOpen,
+  decideNotRenew: rules.renewalConcertationOpen,
+  redecideRenewal: rules.recordRenewalDecision,
+  redecideNotRenew: rules.recordRenewalDecision,
+  denounce: rules.denounce,
+} satisfies Record<string, rules.Rule>;
+
+const isSelected = ({ event }: GuardArgs) =>
+  event.type === 'RECORD_RECRUITMENT_DECISION' && event.payload.outcome === 'selected';
+const isRenew = ({ event }: GuardArgs) =>
+  event.type === 'RECORD_RENEWAL_DECISION' && event.payload.decision === 'renew';
+const completesSignatures = ({ context, event }: GuardArgs) =>
+  event.type === 'SIGN' && rules.allSignedWith(context, event.payload.partyId);
+
+const g = GUARD_RULES;
+
+export const conventionMachine = setup({
+  types: {
+    context: {} as ConventionContext,
+    events: {} as MachineEvent,
+    input: {} as ConventionContext,
+    emitted: {} as Effect,
+  },
+  guards: {
+    amendDraft: (a: GuardArgs) => passes(g.amendDraft, a),
+    amendContacts: (a: GuardArgs) => passes(g.amendContacts, a),
+    submitDraft: (a: GuardArgs) => passes(g.submitDraft, a),
+    composeSelectionCommittee: (a: GuardArgs) => passes(g.composeSelectionCommittee, a),
+    recordApplications: (a: GuardArgs) => passes(g.recordApplications, a),
+    recordRecruitmentDecision: (a: GuardArgs) => passes(g.recordRecruitmentDecision, a),
+    candidateSelected: (a: GuardArgs) => passes(g.candidateSelected, a) && isSelected(a),
+    noSuitableCandidate: (a: GuardArgs) => passes(g.noSuitableCandidate, a) && !isSelected(a),
+    sign: (a: GuardArgs) => passes(g.sign, a),
+    signCompletesAfterStart: (a: GuardArgs) =>
+      passes(g.signCompletesAfterStart, a) &&
+      completesSignatures(a) &&
+      rules.startReached(a.context, a.event.at),
+    signCompletes: (a: GuardArgs) => passes(g.signCompletes, a) && completesSignatures(a),
+    recordPayment: (a: GuardArgs) => passes(g.recordPayment, a),
+    recordNonPayment: (a: GuardArgs) => passes(g.recordNonPayment, a),
+    submitActivityReport: (a: GuardArgs) => passes(g.submitActivityReport, a),
+    scheduleCommittee: (a: GuardArgs) => passes(g.scheduleCommittee, a),
+    recordCommitteeReview: (a: GuardArgs) => passes(g.recordCommitteeReview, a),
+    declareVacancy: (a: GuardArgs) => passes(g.declareVacancy, a),
+    decideRenewal: (a: GuardArgs) => passes(g.decideRenewal, a) && isRenew(a),
+    decideNotRenew: (a: GuardArgs) => passes(g.decideNotRenew, a) && !isRenew(a),
+    redecideRenewal: (a: GuardArgs) => passes(g.redecideRenewal, a) && isRenew(a),
+    redecideNotRenew: (a: GuardArgs) => passes(g.redecideNotRenew, a) && !isRenew(a),
+    denounce: (a: GuardArgs) => passes(g.denounce, a),
+    hasOutstandingNonPayment: ({ context }: GuardArgs) => rules.hasOutstandingNonPayment(context),
+    noOutstandingNonPayment: ({ context }: GuardArgs) => !rules.hasOutstandingNonPayment(context),
+    postVacant: ({ context }: GuardArgs) => context.post.status === 'vacant',
+    postFilled: ({ context }: GuardArgs) => context.post.status === 'filled',
+    startReached: ({ context, event }: GuardArgs) => rules.startReached(context, event.at),
+    concertationReached: ({ context, event }: GuardArgs) => rules.concertationReached(context, event.at),
+    expiredWithRenewal: ({ context, event }: GuardArgs) =>
+      rules.expired(context, event.at) && rules.renewalAgreed(context),
+    expired: ({ context, event }: GuardArgs) => rules.expired(context, event.at),
+  },
+  actions: {
+    amend: enqueueActions(run(apply.amend)),
+    submitDraft: enqueueActions(run(apply.submitDraft)),
+    composeSelectionCommittee: enqueueActions(run(apply.composeSelectionCommittee)),
+    recordApplications: enqueueActions(run(apply.recordApplications)),
+    recordRecruitmentDecision: enqueueActions(run(apply.recordRecruitmentDecision)),
+    sign: enqueueActions(run(apply.sign)),
+    signaturesComplete: enqueueActions(
+      run((context) => ({ context, effects: apply.signaturesComplete(context) })),
+    ),
+    reopenDrafting: enqueueActions(run(apply.reopenDrafting)),
+    enterFirstTerm: enqueueActions(run(apply.enterFirstTerm)),
+    openConcertation: enqueueActions(run(apply.openConcertation)),
+    recordPayment: enqueueActions(run(apply.recordPayment)),
+    recordNonPayment: enqueueActions(run(apply.recordNonPayment)),
+    submitActivityReport: enqueueActions(run(apply.submitActivityReport)),
+    scheduleCommittee: enqueueActions(run(apply.scheduleCommittee)),
+    recordCommitteeReview: enqueueActions(run(apply.recordCommitteeReview)),
+    declareVacancy: enqueueActions(run(apply.declareVacancy)),
+    recordRenewalDecision: enqueueActions(run(apply.recordRenewalDecision)),
+    denounce: enqueueActions(run(apply.denounce)),
+    renewTerm: enqueueActions(run(apply.renewTerm)),
+    abandon: enqueueActions(
+      run((context, event: ExternalEvent) =>
+        apply.terminate(context, event, 'abandoned', event.type === 'ABANDON' ? event.payload.reason : null),
+      ),
+    ),
+    endAtExpiry: enqueueActions(
+      run((context, event: MachineEvent) =>
+        apply.terminate(
+          context,
+          event,
+          context.denunciation
+            ? 'denounced'
+            : context.renewal?.decision === 'not_renew'
+              ? 'not_renewed'
+              : 'no_renewal_decision',
+          null,
+        ),
+      ),
+    ),
+  },
+}).createMachine({
+  id: 'convention',
+  context: ({ input }) => input,
+  initial: 'drafting',
+  states: {
+    drafting: {
+      on: {
+        AMEND: { guard: 'amendDraft', actions: 'amend' },
+        SUBMIT_DRAFT: { guard: 'submitDraft', target: 'recruitment', actions: 'submitDraft' },
+        ABANDON: { target: 'terminated', actions: 'abandon' },
+      },
+    },
+    recruitment: {
+      on: {
+        AMEND: { guard: 'amendDraft', actions: 'amend' },
+        COMPOSE_SELECTION_COMMITTEE: {
+          guard: 'composeSelectionCommittee',
+          actions: 'composeSelectionCommittee',
+        },
+        RECORD_APPLICATIONS: { guard: 'recordApplications', actions: 'recordApplications' },
+        RECORD_RECRUITMENT_DECISION: [
+          { guard: 'candidateSelected', target: 'signature', actions: 'recordRecruitmentDecision' },
+          { guard: 'noSuitableCandidate', actions: 'recordRecruitmentDecision' },
+        ],
+        ABANDON: { target: 'terminated', actions: 'abandon' },
+      },
+    },
+    signature: {
+      on: {
+        SIGN: [
+          {
+            guard: 'signCompletesAfterStart',
+            target: 'inForce',
+            actions: ['sign', 'signaturesComplete', 'enterFirstTerm'],
+          },
+          { guard: 'signCompletes', target: 'awaitingStart', actions: ['sign', 'signaturesComplete'] },
+          { guard: 'sign', actions: 'sign' },
+        ],
+        AMEND: { guard: 'amendContacts', actions: 'amend' },
+        REOPEN_DRAFTING: { target: 'drafting', actions: 'reopenDrafting' },
+        ABANDON: { target: 'terminated', actions: 'abandon' },
+      },
+    },
+    awaitingStart: {
+      on: {
+        CLOCK: { guard: 'startReached', target: 'inForce', actions: 'enterFirstTerm' },
+        AMEND: { guard: 'amendContacts', actions: 'amend' },
+        ABANDON: { target: 'terminated', actions: 'abandon' },
+      },
+    },
+    inForce: {
+      type: 'parallel',
+      on: {
+        CLOCK: [
+          { guard: 'expiredWithRenewal', target: 'inForce', reenter: true, actions: 'renewTerm' },
+          { guard: 'expired', target: 'terminated', actions: 'endAtExpiry' },
+        ],
+        AMEND: { guard: 'amendContacts', actions: 'amend' },
+        SUBMIT_ACTIVITY_REPORT: { guard: 'submitActivityReport', actions: 'submitActivityReport' },
+        SCHEDULE_COMMITTEE: { guard: 'scheduleCommittee', actions: 'scheduleCommittee' },
+        RECORD_COMMITTEE_REVIEW: { guard: 'recordCommitteeReview', actions: 'recordCommitteeReview' },
+      },
+      states: {
+        // Funding and post follow the context, so a renewal that re-enters inForce keeps a running
+        // suspension or vacancy.
+        funding: {
+          initial: 'current',
+          states: {
+            current: {
+              always: { guard: 'hasOutstandingNonPayment', target: 'suspended' },
+              on: {
+                RECORD_PAYMENT: { guard: 'recordPayment', actions: 'recordPayment' },
+                RECORD_NON_PAYMENT: { guard: 'recordNonPayment', actions: 'recordNonPayment' },
+              },
+            },
+            suspended: {
+              always: { guard: 'noOutstandingNonPayment', target: 'current' },
+              on: {
+                RECORD_PAYMENT: { guard: 'recordPayment', actions: 'recordPayment' },
+                RECORD_NON_PAYMENT: { guard: 'recordNonPayment', actions: 'recordNonPayment' },
+              },
+            },
+          },
+        },
+        post: {
+          initial: 'filled',
+          states: {
+            filled: {
+              always: { guard: 'postVacant', target: 'vacant' },
+              on: { DECLARE_VACANCY: { guard: 'declareVacancy', actions: 'declareVacancy' } },
+            },
+            vacant: {
+              always: { guard: 'postFilled', target: 'filled' },
+              on: {
+                COMPOSE_SELECTION_COMMITTEE: {
+                  guard: 'composeSelectionCommittee',
+                  actions: 'composeSelectionCommittee',
+                },
+                RECORD_APPLICATIONS: { guard: 'recordApplications', actions: 'recordApplications' },
+                RECORD_RECRUITMENT_DECISION: {
+                  guard: 'recordRecruitmentDecision',
+                  actions: 'recordRecruitmentDecision',
+                },
+              },
+            },
+          },
+        },
+        term: {
+          initial: 'running',
+          states: {
+            running: {
+              on: {
+                CLOCK: { guard: 'concertationReached', target: 'concertation', actions: 'openConcertation' },
+                DENOUNCE: { guard: 'denounce', target: 'denounced', actions: 'denounce' },
+                RECORD_RENEWAL_DECISION: [
+                  { guard: 'decideRenewal', target: 'renewalAgreed', actions: 'recordRenewalDecision' },
+                  { guard: 'decideNotRenew', target: 'notRenewed', actions: 'recordRenewalDecision' },
+                ],
+              },
+            },
+            concertation: {
+              on: {
+                DENOUNCE: { guard: 'denounce', target: 'denounced', actions: 'denounce' },
+                RECORD_RENEWAL_DECISION: [
+                  { guard: 'decideRenewal', target: 'renewalAgreed', actions: 'recordRenewalDecision' },
+                  { guard: 'decideNotRenew', target: 'notRenewed', actions: 'recordRenewalDecision' },
+                ],
+              },
+            },
+            renewalAgreed: {
+              on: {
+                DENOUNCE: { guard: 'denounce', target: 'denounced', actions: 'denounce' },
+                RECORD_RENEWAL_DECISION: [
+                  { guard: 'redecideRenewal', actions: 'recordRenewalDecision' },
+                  { guard: 'redecideNotRenew', target: 'notRenewed', actions: 'recordRenewalDecision' },
+                ],
+              },
+            },
+            notRenewed: {
+              on: {
+                DENOUNCE: { guard: 'denounce', target: 'denounced', actions: 'denounce' },
+                RECORD_RENEWAL_DECISION: [
+                  { guard: 'redecideRenewal', target: 'renewalAgreed', actions: 'recordRenewalDecision' },
+                  { guard: 'redecideNotRenew', actions: 'recordRenewalDecision' },
+                ],
+              },
+            },
+            denounced: {},
+          },
+        },
+      },
+    },
+    terminated: { type: 'final' },
+  },
+});
+
+export type ConventionMachine = typeof conventionMachine;

@@ -1,0 +1,53 @@
+import type { StateValue } from 'xstate';
+
+/** The public phase: what operators, the API and search attributes show instead of raw state values. */
+export const PHASES = [
+  'drafting',
+  'recruitment',
+  'signature',
+  'awaiting_start',
+  'active',
+  'suspended',
+  'renewal',
+  'terminated',
+] as const;
+export type Phase = (typeof PHASES)[number];
+
+export const PHASE_LABELS: Record<Phase, string> = {
+  drafting: 'Rédaction',
+  recruitment: 'Recrutement',
+  signature: 'Signature',
+  awaiting_start: 'Signée, en attente de prise d’effet',
+  active: 'En vigueur',
+  suspended: 'Suspendue (non-versement des crédits)',
+  renewal: 'Concertation sur la reconduction',
+  terminated: 'Terminée',
+};
+
+type InForceValue = { funding: string; post: string; term: string };
+
+export function inForceRegions(value: StateValue): InForceValue | null {
+  if (typeof value === 'object' && 'inForce' in value) return value.inForce as unknown as InForceValue;
+  return null;
+}
+
+export function phaseOf(snapshot: { value: StateValue }): Phase {
+  const value = snapshot.value;
+  const regions = inForceRegions(value);
+  if (regions) {
+    if (regions.funding === 'suspended') return 'suspended';
+    return regions.term === 'running' || regions.term === 'denounced' ? 'active' : 'renewal';
+  }
+  switch (value) {
+    case 'drafting':
+      return 'drafting';
+    case 'recruitment':
+      return 'recruitment';
+    case 'signature':
+      return 'signature';
+    case 'awaitingStart':
+      return 'awaiting_start';
+    default:
+      return 'terminated';
+  }
+}

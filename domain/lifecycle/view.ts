@@ -1,0 +1,258 @@
+import { businessDayOnOrBefore } from '../calendar/business-days';
+import { addDays, compareDates, localDate, type CivilDate } from '../calendar/dates';
+import { departement } from '../calendar/departements';
+import { missingBlanks, signatoryPartyIds, type MissingBlank } from '../convention/completeness';
+import type { ConventionContext, LedgerItem, ReviewYear } from './context';
+import { acceptedEvents, type ConventionSnapshot } from './decide';
+import type { ExternalEventType } from './events';
+import { inForceRegions, PHASE_LABELS, phaseOf, type Phase } from './phase';
+import { isSettled, ledgerStatus, type LedgerStatus } from './term';
+
+export const DEADLINE_KINDS = [
+  'signature',
+  'start',
+  'salary-payment',
+  'state-participation',
+  'co-financing',
+  'activity-report',
+  'committee-meeting',
+  'renewal-decision',
+  'denunciation-notice',
+  'expiry',
+] as const;
+export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
+
+export const DEADLINE_LABELS: Record<DeadlineKind, string> = {
+  signature: 'Signature de la convention',
+  start: 'Prise d’effet',
+  'salary-payment': 'Versement du salaire',
+  'state-participation': 'Participation annuelle de l’État',
+  'co-financing': 'Contribution d’un cofinanceur',
+  'activity-report': 'Bilan d’activité',
+  'committee-meeting': 'Réunion du comité de suivi',
+  'renewal-decision': 'Décision sur la reconduction',
+  'denunciation-notice': 'Échéance du préavis de dénonciation',
+  expiry: 'Échéance de la convention',
+};
+
+export interface Deadline {
+  kind: DeadlineKind;
+  /** What the deadline is about: a ledger item, a term year, a party. Unique with `kind`. */
+  subject: string;
+  dueDate: CivilDate;
+  /** Parties expected to act; empty for dates that only inform. */
+  partyIds: string[];
+  label: string;
+}
+
+const ledgerDeadlineKind: Record<LedgerItem['kind'], DeadlineKind> = {
+  salary: 'salary-payment',
+  'state-participation': 'state-participation',
+  'co-financing': 'co-financing',
+};
+
+function partyIdsWithRole(context: ConventionContext, role: string): string[] {
+  return Object.entries(context.data.parties)
+    .filter(([, p]) => p.role === role)
+    .map(([id]) => id);
+}
+
+/** The day the activity report must be in: the business day before the meeting, or before year end. */
+export function reportDueDate(context: ConventionContext, year: ReviewYear): CivilDate {
+  const code = context.data.departement;
+  return businessDayOnOrBefore(code, year.meeting ? addDays(year.meeting.date, -1) : year.yearEnd);
+}
+
+export function meetingDueDate(context: ConventionContext, year: ReviewYear): CivilDate {
+  const code = context.data.departement;
+  return year.meeting ? year.meeting.date : businessDayOnOrBefore(code, year.yearEnd);
+}
+
+/** Every pending deadline of the convention in its current state, overdue ones included. */
+export function deadlines(snapshot: ConventionSnapshot): Deadline[] {
+  const context = snapshot.context;
+  const phase = phaseOf(snapshot);
+  const list: Deadline[] = [];
+  const add = (
+    kind: DeadlineKind,
+    subject: string,
+    dueDate: CivilDate,
+    partyIds: string[],
+    detail?: string,
+  ) =>
+    list.push({
+      kind,
+      subject,
+      dueDate,
+      partyIds,
+      label: detail ? `${DEADLINE_LABELS[kind]} — ${detail}` : DEADLINE_LABELS[kind],
+    });
+
+  if (phase === 'signature' && context.data.startDate) {
+    for (const partyId of signatoryPartyIds(context.data))
+      if (!context.signatures[partyId])
+        add(
+          'signature',
+          partyId,
+          context.data.startDate,
+          [partyId],
+          context.data.parties[partyId]?.organisation,
+        );
+  }
+  if (phase === 'awaiting_start' && context.data.startDate)
+    add('start', 'convention', context.data.startDate, []);
+
+  const regions = inForceRegions(snapshot.value);
+  const term = context.term;
+  if (regions && term) {
+    for (const item of context.ledger) {
+      if (isSettled(item)) continue;
+      add(
+        ledgerDeadlineKind[item.kind],
+        item.id,
+        item.dueDate,
+        [item.payerPartyId],
+        item.month ?? `année ${item.termYear}`,
+      );
+    }
+    const etat = partyIdsWithRole(context, 'etat');
+    for (const year of context.reviews) {
+      if (year.term !== term.number || year.review) continue;
+      if (!year.report)
+        add(
+          'activity-report',
+          `annee-${year.termYear}`,
+          reportDueDate(context, year),
+          [context.data.employerPartyId!],
+          `année ${year.termYear}`,
+        );
+      add(
+        'committee-meeting',
+        `annee-${year.termYear}`,
+        meetingDueDate(context, year),
+        etat,
+        `année ${year.termYear}`,
+      );
+    }
+    const open = regions.term !== 'denounced';
+    if (open) add('denunciation-notice', `t${term.number}`, term.noticeDeadline, []);
+    if (regions.term === 'concertation' || regions.term === 'running')
+      add('renewal-decision', `t${term.number}`, term.endDate, etat);
+    add('expiry', `t${term.number}`, term.endDate, []);
+  }
+  return list.sort((a, b) => compareDates(a.dueDate, b.dueDate) || a.kind.localeCompare(b.kind));
+}
+
+export interface LedgerLine extends LedgerItem {
+  status: LedgerStatus;
+}
+
+export interface ConventionView {
+  conventionId: string;
+  slug: string;
+  departement: { code: string; name: string };
+  title: string;
+  phase: Phase;
+  phaseLabel: string;
+  today: CivilDate;
+  flags: {
+    suspended: boolean;
+    postVacant: boolean;
+    denounced: boolean;
+    renewal: 'renew' | 'not_renew' | null;
+  };
+  data: ConventionContext['data'];
+  missingBlanks: MissingBlank[];
+  recruitment: ConventionContext['recruitment'];
+  post: ConventionContext['post'];
+  signatures: { required: string[]; missing: string[]; collected: ConventionContext['signatures'] };
+  term: ConventionContext['term'];
+  pastTerms: ConventionContext['pastTerms'];
+  ledger: LedgerLine[];
+  ledgerSummary: {
+    termYear: number;
+    due: number;
+    paid: number;
+    late: number;
+    unpaid: number;
+    upcoming: number;
+  }[];
+  suspensions: ConventionContext['suspensions'];
+  reviews: ConventionContext['reviews'];
+  renewal: ConventionContext['renewal'];
+  denunciation: ConventionContext['denunciation'];
+  termination: ConventionContext['termination'];
+  deadlines: (Deadline & { overdue: boolean })[];
+  nextDeadline: (Deadline & { overdue: boolean }) | null;
+  acceptedEvents: ExternalEventType[];
+  history: ConventionContext['history'];
+}
+
+export function siteTitle(context: ConventionContext): string {
+  const site = context.data.site;
+  const places = [site?.commissariat, site?.gendarmerieUnit].filter(Boolean).join(' et ');
+  return `ISCG ${places || context.slug} (${context.data.departement})`;
+}
+
+export function conventionView(snapshot: ConventionSnapshot, now: number): ConventionView {
+  const context = snapshot.context;
+  const code = context.data.departement;
+  const today = localDate(now, code);
+  const phase = phaseOf(snapshot);
+  const regions = inForceRegions(snapshot.value);
+  const ledger = context.ledger.map((item) => ({ ...item, status: ledgerStatus(item, today) }));
+  const years = [
+    ...new Set(ledger.filter((l) => l.term === context.term?.number).map((l) => l.termYear)),
+  ].sort();
+  const ledgerSummary = years.map((termYear) => {
+    const lines = ledger.filter((l) => l.termYear === termYear && l.term === context.term?.number);
+    const n = (s: LedgerStatus) => lines.filter((l) => l.status === s).length;
+    return {
+      termYear,
+      due: n('due'),
+      paid: n('paid'),
+      late: n('late') + n('partial'),
+      unpaid: n('unpaid'),
+      upcoming: n('upcoming'),
+    };
+  });
+  const pending = deadlines(snapshot).map((d) => ({ ...d, overdue: compareDates(d.dueDate, today) < 0 }));
+  const required = signatoryPartyIds(context.data);
+  return {
+    conventionId: context.conventionId,
+    slug: context.slug,
+    departement: { code, name: departement(code).name },
+    title: siteTitle(context),
+    phase,
+    phaseLabel: PHASE_LABELS[phase],
+    today,
+    flags: {
+      suspended: regions?.funding === 'suspended',
+      postVacant: regions?.post === 'vacant',
+      denounced: context.denunciation !== null,
+      renewal: context.renewal?.decision ?? null,
+    },
+    data: context.data,
+    missingBlanks: phase === 'drafting' ? missingBlanks(context.data) : [],
+    recruitment: context.recruitment,
+    post: context.post,
+    signatures: {
+      required,
+      missing: required.filter((id) => !context.signatures[id]),
+      collected: context.signatures,
+    },
+    term: context.term,
+    pastTerms: context.pastTerms,
+    ledger,
+    ledgerSummary,
+    suspensions: context.suspensions,
+    reviews: context.reviews,
+    renewal: context.renewal,
+    denunciation: context.denunciation,
+    termination: context.termination,
+    deadlines: pending,
+    nextDeadline: pending.find((d) => d.partyIds.length > 0) ?? pending[0] ?? null,
+    acceptedEvents: acceptedEvents(snapshot),
+    history: context.history,
+  };
+}

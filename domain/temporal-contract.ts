@@ -1,0 +1,159 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { ConventionCreate } from './convention/schema';
+import type { PersistedConvention } from './lifecycle/decide';
+import type { Effect } from './lifecycle/effects';
+import type { Actor, ExternalEventType } from './lifecycle/events';
+import type { Phase } from './lifecycle/phase';
+import type { ConventionView } from './lifecycle/view';
+
+/**
+ * The Temporal contract of a convention: workflow type, task queue, update and query names and
+ * their arguments, search attributes. The API, the CLI and the worker import this module; none of
+ * them imports workflow code. Raw Temporal access (CLI, UI) uses the same names: see docs/temporal.md.
+ */
+
+export const TASK_QUEUE = 'iscg-conventions';
+export const CONVENTION_WORKFLOW_TYPE = 'conventionWorkflow';
+
+export interface EventRequest {
+  type: ExternalEventType;
+  payload: unknown;
+  actor: Actor;
+  idempotencyKey?: string;
+}
+
+export interface EventResult {
+  conventionId: string;
+  event: ExternalEventType;
+  phase: Phase;
+  term: number;
+  appliedAt: number;
+  /** True when this answer is the stored one of an earlier request with the same idempotency key. */
+  replayed: boolean;
+}
+
+export interface IdempotencyRecord {
+  fingerprint: string;
+  at: number;
+  result: EventResult;
+}
+
+/** A message that could not be delivered for good (SMTP 5xx): kept on the convention for operators. */
+export interface DeliveryFailure {
+  messageId: string;
+  kind: string;
+  at: number;
+  recipients: string[];
+  reason: string;
+}
+
+/** A client system's subscription to this convention's state changes. */
+export interface WebhookSubscription {
+  id: string;
+  url: string;
+  /** HMAC-SHA256 key shared with the receiver; encrypted at rest with the payload codec. */
+  secret: string;
+  client: string | null;
+  createdAt: number;
+}
+
+/** One state change as sent to webhook receivers: identifiers and phases, never personal data. */
+export interface StateChange {
+  sequence: number;
+  conventionId: string;
+  occurredAt: number;
+  cause: ExternalEventType | 'CLOCK';
+  phase: Phase;
+  previousPhase: Phase;
+  term: number;
+  nextDeadline: { kind: string; dueDate: string } | null;
+}
+
+export interface WebhookDelivery {
+  deliveryId: string;
+  subscriptionId: string;
+  url: string;
+  secret: string;
+  change: StateChange;
+}
+
+export type WebhookOutcome =
+  { status: 'delivered'; httpStatus: number; attempts: number } | { status: 'refused'; reason: string };
+
+/** What one run hands to the next at continue-as-new. Plain JSON only. */
+export interface CarriedState {
+  convention: PersistedConvention;
+  idempotency: Record<string, IdempotencyRecord>;
+  pendingEffects: Effect[];
+  sentMessages: Record<string, number>;
+  deliveryFailures: DeliveryFailure[];
+  webhooks: WebhookSubscription[];
+  pendingChanges: StateChange[];
+  changeSequence: number;
+  runs: number;
+}
+
+export interface ConventionWorkflowInput {
+  create?: ConventionCreate & { actor: Actor };
+  carried?: CarriedState;
+}
+
+export interface ConventionOutcome {
+  conventionId: string;
+  phase: Phase;
+  terminationReason: string | null;
+  terms: number;
+}
+
+export interface ConventionState extends ConventionView {
+  deliveryFailures: DeliveryFailure[];
+  webhooks: Omit<WebhookSubscription, 'secret'>[];
+  changeSequence: number;
+  sentMessages: number;
+  run: { number: number; historyLength: number };
+}
+
+/** Every external event: an Update whose validator refuses what the convention cannot accept. */
+export const applyEventUpdate = defineUpdate<EventResult, [EventRequest]>('applyEvent');
+export interface SubscribeWebhookRequest {
+  id: string;
+  url: string;
+  secret: string;
+  client: string | null;
+}
+/** Subscribes a client system to the convention's state changes (signed deliveries, retried). */
+export const subscribeWebhookUpdate = defineUpdate<{ subscriptionId: string }, [SubscribeWebhookRequest]>(
+  'subscribeWebhook',
+);
+export const unsubscribeWebhookUpdate = defineUpdate<{ removed: boolean }, [{ id: string }]>(
+  'unsubscribeWebhook',
+);
+
+/** The whole public state: phase, parties, signatures, ledger, deadlines, history. */
+export const getStateQuery = defineQuery<ConventionState>('getState');
+
+export const searchAttributes = {
+  phase: defineSearchAttributeKey('IscgPhase', SearchAttributeType.KEYWORD),
+  departement: defineSearchAttributeKey('IscgDepartement', SearchAttributeType.KEYWORD),
+  site: defineSearchAttributeKey('IscgSite', SearchAttributeType.KEYWORD),
+  employer: defineSearchAttributeKey('IscgEmployer', SearchAttributeType.KEYWORD),
+  termNumber: defineSearchAttributeKey('IscgTermNumber', SearchAttributeType.INT),
+  termEnd: defineSearchAttributeKey('IscgTermEnd', SearchAttributeType.DATETIME),
+  nextDeadline: defineSearchAttributeKey('IscgNextDeadline', SearchAttributeType.DATETIME),
+  nextDeadlineKind: defineSearchAttributeKey('IscgNextDeadlineKind', SearchAttributeType.KEYWORD),
+  nextActor: defineSearchAttributeKey('IscgNextActor', SearchAttributeType.KEYWORD),
+  suspended: defineSearchAttributeKey('IscgSuspended', SearchAttributeType.BOOL),
+} as const;
+
+export const SEARCH_ATTRIBUTE_KEYS = Object.values(searchAttributes);
+
+/** The `--search-attribute` flags of `temporal server start-dev`, and names for `operator search-attribute create`. */
+export const SEARCH_ATTRIBUTE_CLI_TYPES: Record<string, string> = Object.fromEntries(
+  SEARCH_ATTRIBUTE_KEYS.map((key) => [
+    key.name,
+    { KEYWORD: 'Keyword', INT: 'Int', DATETIME: 'Datetime', BOOL: 'Bool', TEXT: 'Text', DOUBLE: 'Double' }[
+      key.type as string
+    ] ?? 'Keyword',
+  ]),
+);

@@ -1,0 +1,123 @@
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import type { AddressInfo } from 'node:net';
+
+export interface ReceivedMail {
+  messageId: string;
+  subject: string;
+  to: string[];
+  cc: string[];
+  text: string;
+  html: string;
+  date: Date;
+  receivedAt: number;
+  headers: Record<string, string>;
+  attachments: { filename: string | undefined; contentType: string; content: string }[];
+}
+
+/** What the sink answers: accept, refuse for now (4xx), or refuse for good (5xx). */
+export type SinkMode =
+  { kind: 'accept' } | { kind: 'transient'; code?: number } | { kind: 'permanent'; code?: number };
+
+/**
+ * A real SMTP server on loopback (the `smtp-server` package) that keeps what it receives and can
+ * refuse mail on demand: the tests' stand-in for a mail relay.
+ */
+export class SmtpSink {
+  readonly received: ReceivedMail[] = [];
+  mode: SinkMode = { kind: 'accept' };
+  /** Recipients refused with 550 at RCPT time while the others are accepted. */
+  readonly refusedRecipients = new Set<string>();
+  refusals = 0;
+  private server: SMTPServer;
+  port = 0;
+
+  constructor() {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onRcptTo: (address, _session, callback) => {
+        if (this.refusedRecipients.has(address.address.toLowerCase())) {
+          const error = Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 });
+          return callback(error);
+        }
+        callback();
+      },
+      onData: (stream, _session, callback) => {
+        const mode = this.mode;
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          if (mode.kind !== 'accept') {
+            this.refusals++;
+            const code = mode.code ?? (mode.kind === 'transient' ? 451 : 554);
+            return callback(
+              Object.assign(new Error(mode.kind === 'transient' ? 'Try again later' : 'Rejected'), {
+                responseCode: code,
+              }),
+            );
+          }
+          simpleParser(Buffer.concat(chunks))
+            .then((mail) => {
+              this.received.push(toReceived(mail));
+              callback();
+            })
+            .catch((error: Error) => callback(error));
+        });
+      },
+    });
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  byMessageId(): Map<string, ReceivedMail[]> {
+    const map = new Map<string, ReceivedMail[]>();
+    for (const mail of this.received) map.set(mail.messageId, [...(map.get(mail.messageId) ?? []), mail]);
+    return map;
+  }
+
+  clear(): void {
+    this.received.length = 0;
+  }
+}
+
+function addresses(field: ParsedMail['to']): string[] {
+  if (!field) return [];
+  const list = Array.isArray(field) ? field : [field];
+  return list.flatMap((a) => a.value.map((v) => (v.address ?? '').toLowerCase()));
+}
+
+function toReceived(mail: ParsedMail): ReceivedMail {
+  const headers: Record<string, string> = {};
+  for (const [key, value] of mail.headers)
+    headers[key] = typeof value === 'string' ? value : JSON.stringify(value);
+  return {
+    messageId: mail.messageId ?? '',
+    subject: mail.subject ?? '',
+    to: addresses(mail.to),
+    cc: addresses(mail.cc),
+    text: mail.text ?? '',
+    html: typeof mail.html === 'string' ? mail.html : '',
+    date: mail.date ?? new Date(0),
+    receivedAt: Date.now(),
+    headers,
+    attachments: mail.attachments.map((a) => ({
+      filename: a.filename,
+      contentType: a.contentType,
+      content: a.content.toString('utf8'),
+    })),
+  };
+}

@@ -1,0 +1,43 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { createMailer, type MailConfig } from '../activities/mail/mailer';
+import { createWebhookSender, type WebhookConfig } from '../activities/webhooks/sender';
+import type { TemporalConnectionConfig } from '../config/env';
+
+export interface ConventionWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  mail: MailConfig;
+  webhooks: WebhookConfig;
+  /** A prebuilt bundle (production); without one the workflows are bundled at start-up. */
+  workflowBundlePath?: string;
+  overrides?: Partial<WorkerOptions>;
+}
+
+export async function connectWorker(config: TemporalConnectionConfig): Promise<NativeConnection> {
+  return NativeConnection.connect({
+    address: config.address,
+    tls: config.tls ?? undefined,
+    apiKey: config.apiKey,
+  });
+}
+
+/** The worker of convention workflows and their activities, wired from validated configuration. */
+export async function createConventionWorker(
+  options: ConventionWorkerOptions,
+): Promise<{ worker: Worker; close: () => void }> {
+  const mailer = createMailer(options.mail);
+  const workflowSource = options.workflowBundlePath
+    ? { workflowBundle: { codePath: options.workflowBundlePath } }
+    : { workflowsPath: require.resolve('../workflows') };
+  const worker = await Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    ...workflowSource,
+    activities: createActivities({ mailer, webhooks: createWebhookSender(options.webhooks) }),
+    ...options.overrides,
+  });
+  return { worker, close: () => mailer.close() };
+}

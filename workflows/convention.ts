@@ -1,0 +1,406 @@
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { ConventionActivities } from '../activities';
+import { requestFingerprint } from '../domain/idempotency';
+import { nextClockWake } from '../domain/lifecycle/clock';
+import {
+  decide,
+  isTerminated,
+  newConvention,
+  persist,
+  restore,
+  tick,
+  type ConventionSnapshot,
+} from '../domain/lifecycle/decide';
+import type { Effect } from '../domain/lifecycle/effects';
+import type { ExternalEvent } from '../domain/lifecycle/events';
+import { phaseOf } from '../domain/lifecycle/phase';
+import type { Refusal } from '../domain/lifecycle/refusal';
+import { conventionView } from '../domain/lifecycle/view';
+import type { MailRequest } from '../domain/mail/mail-request';
+import { composeEffectMails } from '../domain/mail/notices';
+import { currentDetails, searchAttributeValues, type SearchAttributeValues } from '../domain/presentation';
+import { planReminders, type Wake } from '../domain/reminders/plan';
+import {
+  applyEventUpdate,
+  getStateQuery,
+  searchAttributes,
+  subscribeWebhookUpdate,
+  unsubscribeWebhookUpdate,
+  type StateChange,
+  type SubscribeWebhookRequest,
+  type CarriedState,
+  type ConventionOutcome,
+  type ConventionState,
+  type ConventionWorkflowInput,
+  type EventRequest,
+  type EventResult,
+  type IdempotencyRecord,
+} from '../domain/temporal-contract';
+
+const { sendMail } = proxyActivities<ConventionActivities>({
+  startToCloseTimeout: '1 minute',
+  // Transient SMTP failures (4xx, connection lost) retry with backoff; permanent ones (5xx)
+  // come back as a `rejected` outcome, recorded on the convention.
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
+});
+
+const { deliverWebhook } = proxyActivities<ConventionActivities>({
+  startToCloseTimeout: '30 seconds',
+  // About a day of attempts; then the failure is recorded on the convention.
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '2 hours',
+    maximumAttempts: 16,
+  },
+});
+
+/** Keys are kept three years: long enough to outlive a renewal, short enough to bound the state. */
+const IDEMPOTENCY_RETENTION_MS = 3 * 366 * 24 * 3600 * 1000;
+/** Continue-as-new well before Temporal's own limits, even if the server does not suggest it. */
+const MAX_HISTORY_EVENTS = 8000;
+
+export const REFUSAL_ERROR_TYPE = 'ConventionRefusal';
+
+function refusalFailure(refusal: Refusal): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: REFUSAL_ERROR_TYPE,
+    message: refusal.field ? `${refusal.field}: ${refusal.message}` : refusal.message,
+    details: [refusal],
+    nonRetryable: true,
+  });
+}
+
+/**
+ * One convention, for its whole life. External events arrive as updates; time-driven changes and
+ * reminders are driven by one timer set to the next instant that matters. Each renewal continues
+ * as new, carrying the machine's snapshot and the idempotency keys.
+ */
+export async function conventionWorkflow(input: ConventionWorkflowInput): Promise<ConventionOutcome> {
+  const carried: CarriedState = input.carried ?? {
+    convention: persist(newConvention(input.create!, input.create!.actor, Date.now())),
+    idempotency: {},
+    pendingEffects: [],
+    sentMessages: {},
+    deliveryFailures: [],
+    webhooks: [],
+    pendingChanges: [],
+    changeSequence: 0,
+    runs: 0,
+  };
+  let snapshot: ConventionSnapshot = restore(carried.convention);
+  const idempotency: Record<string, IdempotencyRecord> = { ...carried.idempotency };
+  const pendingEffects: Effect[] = [...carried.pendingEffects];
+  const sentMessages: Record<string, number> = { ...carried.sentMessages };
+  const deliveryFailures = [...carried.deliveryFailures];
+  const webhooks = [...carried.webhooks];
+  const pendingChanges = [...carried.pendingChanges];
+  let changeSequence = carried.changeSequence;
+  const webhookDeliveries = new Set<Promise<void>>();
+  const startTerm = snapshot.context.term?.number ?? 0;
+  let changed = true;
+  let publishedAttributes = '';
+
+  const recordChange = (previous: ConventionSnapshot, cause: StateChange['cause'], at: number) => {
+    if (webhooks.length === 0) return;
+    const next = conventionView(snapshot, at).nextDeadline;
+    pendingChanges.push({
+      sequence: ++changeSequence,
+      conventionId: snapshot.context.conventionId,
+      occurredAt: at,
+      cause,
+      phase: phaseOf(snapshot),
+      previousPhase: phaseOf(previous),
+      term: snapshot.context.term?.number ?? 0,
+      nextDeadline: next ? { kind: next.kind, dueDate: next.dueDate } : null,
+    });
+  };
+
+  const advanceClock = (now: number) => {
+    const result = tick(snapshot, now);
+    if (result.snapshot !== snapshot) {
+      const previous = snapshot;
+      snapshot = result.snapshot;
+      pendingEffects.push(...result.effects);
+      recordChange(previous, 'CLOCK', now);
+      changed = true;
+    }
+  };
+
+  const state = (): ConventionState => ({
+    ...conventionView(snapshot, Date.now()),
+    deliveryFailures,
+    webhooks: webhooks.map(({ secret: _secret, ...rest }) => rest),
+    changeSequence,
+    sentMessages: Object.keys(sentMessages).length,
+    run: { number: carried.runs + 1, historyLength: workflowInfo().historyLength },
+  });
+
+  const toEvent = (request: EventRequest): ExternalEvent =>
+    ({ type: request.type, payload: request.payload, actor: request.actor, at: Date.now() }) as ExternalEvent;
+
+  const knownRequest = (request: EventRequest): IdempotencyRecord | undefined => {
+    if (!request.idempotencyKey) return undefined;
+    const record = idempotency[request.idempotencyKey];
+    if (record && record.fingerprint !== requestFingerprint(request))
+      throw refusalFailure({
+        code: 'conflict',
+        field: 'Idempotency-Key',
+        message: `la clé "${request.idempotencyKey}" a déjà servi pour une autre requête`,
+      });
+    return record;
+  };
+
+  setHandler(getStateQuery, state);
+
+  setHandler(
+    applyEventUpdate,
+    (request: EventRequest): EventResult => {
+      const known = knownRequest(request);
+      if (known) return { ...known.result, replayed: true };
+      const now = Date.now();
+      advanceClock(now);
+      const decision = decide(snapshot, toEvent(request));
+      if (!decision.ok) throw refusalFailure(decision.refusal);
+      const previous = snapshot;
+      snapshot = decision.snapshot;
+      pendingEffects.push(...decision.effects);
+      recordChange(previous, request.type, now);
+      changed = true;
+      const result: EventResult = {
+        conventionId: snapshot.context.conventionId,
+        event: request.type,
+        phase: phaseOf(snapshot),
+        term: snapshot.context.term?.number ?? 0,
+        appliedAt: now,
+        replayed: false,
+      };
+      if (request.idempotencyKey)
+        idempotency[request.idempotencyKey] = { fingerprint: requestFingerprint(request), at: now, result };
+      return result;
+    },
+    {
+      // Synchronous: refuses, without touching the history, what the convention cannot accept.
+      validator: (request: EventRequest) => {
+        if (knownRequest(request)) return;
+        if (isTerminated(snapshot))
+          throw refusalFailure({ code: 'refused', message: 'la convention est terminée' });
+        const decision = decide(tick(snapshot, Date.now()).snapshot, toEvent(request));
+        if (!decision.ok) throw refusalFailure(decision.refusal);
+      },
+    },
+  );
+
+  setHandler(
+    subscribeWebhookUpdate,
+    (request) => {
+      const existing = webhooks.findIndex((w) => w.id === request.id);
+      const subscription = { ...request, createdAt: Date.now() };
+      if (existing >= 0) webhooks[existing] = subscription;
+      else webhooks.push(subscription);
+      return { subscriptionId: request.id };
+    },
+    {
+      validator: (request: SubscribeWebhookRequest) => {
+        if (!/^https?:\/\/[^\s]+$/.test(request.url))
+          throw refusalFailure({ code: 'invalid', field: 'url', message: 'URL http(s) attendue' });
+        if (request.secret.length < 16)
+          throw refusalFailure({ code: 'invalid', field: 'secret', message: '16 caractères au moins' });
+        if (webhooks.length >= 20 && !webhooks.some((w) => w.id === request.id))
+          throw refusalFailure({ code: 'refused', message: '20 abonnements au plus par convention' });
+      },
+    },
+  );
+
+  setHandler(unsubscribeWebhookUpdate, ({ id }) => {
+    const index = webhooks.findIndex((w) => w.id === id);
+    if (index >= 0) webhooks.splice(index, 1);
+    return { removed: index >= 0 };
+  });
+
+  /** Deliveries run beside the main loop: a slow receiver never holds back a reminder. */
+  const dispatchChanges = () => {
+    for (const change of pendingChanges.splice(0))
+      for (const subscription of webhooks) {
+        const delivery = (async () => {
+          const deliveryId = `${change.conventionId}.${change.sequence}.${subscription.id}`;
+          try {
+            await deliverWebhook.executeWithOptions(
+              {
+                summary: `Notification webhook — ${subscription.client ?? subscription.id} (#${change.sequence})`,
+              },
+              [
+                {
+                  deliveryId,
+                  subscriptionId: subscription.id,
+                  url: subscription.url,
+                  secret: subscription.secret,
+                  change,
+                },
+              ],
+            );
+          } catch (error) {
+            deliveryFailures.push({
+              messageId: deliveryId,
+              kind: 'webhook',
+              at: Date.now(),
+              recipients: [subscription.client ?? subscription.id],
+              reason:
+                error instanceof Error
+                  ? error.cause instanceof Error
+                    ? error.cause.message
+                    : error.message
+                  : String(error),
+            });
+          }
+        })();
+        webhookDeliveries.add(delivery);
+        void delivery.finally(() => webhookDeliveries.delete(delivery));
+      }
+  };
+
+  const deliver = async (mail: MailRequest) => {
+    if (sentMessages[mail.id] !== undefined) return;
+    const outcome = await sendMail.executeWithOptions({ summary: mail.summary }, [mail]);
+    sentMessages[mail.id] = Date.now();
+    if (outcome.status === 'rejected')
+      deliveryFailures.push({
+        messageId: outcome.messageId,
+        kind: mail.kind,
+        at: Date.now(),
+        recipients: [...mail.to, ...mail.cc].map((r) => r.partyId ?? 'externe'),
+        reason: outcome.reason,
+      });
+    else if (outcome.status === 'sent' && outcome.rejectedRecipients.length > 0)
+      deliveryFailures.push({
+        messageId: outcome.messageId,
+        kind: mail.kind,
+        at: Date.now(),
+        recipients: [...mail.to, ...mail.cc]
+          .filter((r) => outcome.rejectedRecipients.includes(r.email))
+          .map((r) => r.partyId ?? 'externe'),
+        reason: 'adresse(s) refusée(s) par le serveur de messagerie',
+      });
+  };
+
+  const runEffects = async () => {
+    while (pendingEffects.length > 0) {
+      const effect = pendingEffects[0]!;
+      for (const mail of composeEffectMails(effect, snapshot.context)) await deliver(mail);
+      pendingEffects.shift();
+    }
+  };
+
+  const publish = () => {
+    const current = state();
+    const values = searchAttributeValues(current);
+    const serialized = JSON.stringify(values);
+    if (serialized !== publishedAttributes) {
+      upsertSearchAttributes(typedAttributes(values));
+      publishedAttributes = serialized;
+    }
+    setCurrentDetails(currentDetails(current));
+  };
+
+  const pruneIdempotency = (now: number) => {
+    for (const [key, record] of Object.entries(idempotency))
+      if (now - record.at > IDEMPOTENCY_RETENTION_MS) delete idempotency[key];
+  };
+
+  for (;;) {
+    advanceClock(Date.now());
+    dispatchChanges();
+    await runEffects();
+    const plan = planReminders(snapshot, Date.now(), sentMessages);
+    for (const mail of plan.due) await deliver(mail);
+    if (changed || plan.due.length > 0) publish();
+    changed = false;
+    if (isTerminated(snapshot)) break;
+
+    const termChanged = (snapshot.context.term?.number ?? 0) !== startTerm && startTerm > 0;
+    const info = workflowInfo();
+    if (termChanged || info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS) {
+      await condition(() => allHandlersFinished() && webhookDeliveries.size === 0);
+      if (pendingEffects.length === 0 && pendingChanges.length === 0 && !changed) {
+        pruneIdempotency(Date.now());
+        await continueAsNew<typeof conventionWorkflow>({
+          carried: {
+            convention: persist(snapshot),
+            idempotency,
+            pendingEffects,
+            sentMessages: prunedSentMessages(sentMessages, snapshot),
+            deliveryFailures: deliveryFailures.slice(-50),
+            webhooks,
+            pendingChanges,
+            changeSequence,
+            runs: carried.runs + 1,
+          },
+        });
+      }
+      continue;
+    }
+
+    const wake = earliest(nextClockWake(snapshot), plan.next);
+    const timeout = wake ? Math.max(wake.at - Date.now(), 1000) : undefined;
+    const woken = () => changed || pendingEffects.length > 0 || pendingChanges.length > 0;
+    if (timeout === undefined) await condition(woken);
+    else await condition(woken, timeout, { summary: wake!.summary });
+  }
+
+  dispatchChanges();
+  await condition(() => allHandlersFinished() && webhookDeliveries.size === 0);
+  log.info('Convention terminée', { conventionId: snapshot.context.conventionId });
+  return {
+    conventionId: snapshot.context.conventionId,
+    phase: phaseOf(snapshot),
+    terminationReason: snapshot.context.termination?.reason ?? null,
+    terms: snapshot.context.term?.number ?? 0,
+  };
+}
+
+function earliest(a: Wake | null, b: Wake | null): Wake | null {
+  if (!a) return b;
+  if (!b) return a;
+  return a.at <= b.at ? a : b;
+}
+
+/** Message identities only matter while they can be planned again: drop those of past terms. */
+function prunedSentMessages(
+  sent: Record<string, number>,
+  snapshot: ConventionSnapshot,
+): Record<string, number> {
+  const term = snapshot.context.term?.number ?? 0;
+  return Object.fromEntries(
+    Object.entries(sent).filter(
+      ([id]) => !/\.t(\d+)\./.test(id) || Number(/\.t(\d+)\./.exec(id)![1]) >= term - 1,
+    ),
+  );
+}
+
+function typedAttributes(values: SearchAttributeValues): SearchAttributeUpdatePair[] {
+  const date = (civil: string | null) => (civil ? [new Date(`${civil}T00:00:00Z`)] : []);
+  return [
+    { key: searchAttributes.phase, value: values.phase },
+    { key: searchAttributes.departement, value: values.departement },
+    { key: searchAttributes.site, value: values.site },
+    { key: searchAttributes.employer, value: values.employer },
+    { key: searchAttributes.termNumber, value: values.termNumber },
+    { key: searchAttributes.termEnd, value: date(values.termEnd)[0] ?? null },
+    { key: searchAttributes.nextDeadline, value: date(values.nextDeadline)[0] ?? null },
+    { key: searchAttributes.nextDeadlineKind, value: values.nextDeadlineKind },
+    { key: searchAttributes.nextActor, value: values.nextActor },
+    { key: searchAttributes.suspended, value: values.suspended },
+  ];
+}
