@@ -101,8 +101,22 @@ function amendsOnlyOwnContacts(patch: Record<string, unknown>, partyId: string):
   return Object.keys(own).every((k) => k === 'contacts' || k === 'representative');
 }
 
+/** Turns a role-bound actor into the party holding that role in this convention. */
+export function resolveActor(context: ConventionContext, actor: Actor): Actor | Refusal {
+  if (actor.kind !== 'party-role') return actor;
+  const holders = Object.entries(context.data.parties).filter(([, p]) => p.role === actor.role);
+  if (holders.length !== 1)
+    return forbidden(
+      holders.length === 0
+        ? `aucune partie de rôle "${actor.role}" dans cette convention`
+        : `plusieurs parties ont le rôle "${actor.role}": la clé doit désigner la partie`,
+    );
+  return { kind: 'party', partyId: holders[0]![0], ...(actor.client ? { client: actor.client } : {}) };
+}
+
 export function authorize(context: ConventionContext, event: ExternalEvent): Refusal | null {
   const actor: Actor = event.actor;
+  if (actor.kind === 'party-role') return forbidden('acteur non résolu');
   if (actor.kind === 'operator' || actor.kind === 'system') {
     if (actor.kind === 'system') return forbidden('les événements externes ne peuvent pas venir du système');
     return null;

@@ -3,6 +3,7 @@ import { conventionWorkflowId, type ConventionCreate } from '../convention/schem
 import type { ConventionContext } from './context';
 import type { Effect } from './effects';
 import {
+  actorSchema,
   EVENT_LABELS,
   eventPayloadSchemas,
   type Actor,
@@ -10,7 +11,7 @@ import {
   type ExternalEventType,
   type MachineEvent,
 } from './events';
-import { authorize } from './authorization';
+import { authorize, resolveActor } from './authorization';
 import { freshRecruitment } from './apply';
 import { conventionMachine, GUARD_RULES } from './machine';
 import { refused, invalid, type Refusal } from './refusal';
@@ -122,7 +123,18 @@ export function decide(snapshot: ConventionSnapshot, event: ExternalEvent): Deci
     return { ok: false, refusal: explainRefusal(snapshot, event) };
   const parsed = parsePayload(event.type, event.payload);
   if (!parsed.ok) return { ok: false, refusal: { ...parsed.refusal, phase: phaseOf(snapshot) } };
-  const checked = { ...event, payload: parsed.payload } as ExternalEvent;
+  const sender = actorSchema.safeParse(event.actor);
+  if (!sender.success)
+    return {
+      ok: false,
+      refusal: {
+        ...invalid('actor', 'expéditeur invalide (party, party-role ou operator)'),
+        phase: phaseOf(snapshot),
+      },
+    };
+  const actor = resolveActor(snapshot.context, sender.data);
+  if ('code' in actor) return { ok: false, refusal: { ...actor, phase: phaseOf(snapshot) } };
+  const checked = { ...event, actor, payload: parsed.payload } as ExternalEvent;
   const forbidden = authorize(snapshot.context, checked);
   if (forbidden) return { ok: false, refusal: { ...forbidden, phase: phaseOf(snapshot) } };
   if (!snapshot.can(checked)) return { ok: false, refusal: explainRefusal(snapshot, checked) };

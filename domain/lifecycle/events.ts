@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { civilDateSchema, slugSchema } from '../convention/schema';
+import { civilDateSchema, PARTY_ROLES, slugSchema } from '../convention/schema';
 
 /**
  * Every event a convention accepts from outside, with its payload. The same schemas validate API
@@ -162,6 +162,14 @@ export type EventPayload<T extends ExternalEventType> = z.output<(typeof eventPa
 export const ACTOR_KINDS = ['party', 'operator', 'system'] as const;
 export const actorSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('party'), partyId: slugSchema, client: z.string().max(80).optional() }).strict(),
+  /** A client bound to a role (e.g. the préfecture of a département): resolved to the convention's party. */
+  z
+    .object({
+      kind: z.literal('party-role'),
+      role: z.enum(PARTY_ROLES),
+      client: z.string().max(80).optional(),
+    })
+    .strict(),
   z.object({ kind: z.literal('operator'), client: z.string().max(80).optional() }).strict(),
   z.object({ kind: z.literal('system') }).strict(),
 ]);
