@@ -1,5 +1,8 @@
 import {
   ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  sleep,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -109,7 +112,8 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
   const pendingChanges = [...carried.pendingChanges];
   let changeSequence = carried.changeSequence;
   const webhookDeliveries = new Set<Promise<void>>();
-  const startTerm = snapshot.context.term?.number ?? 0;
+  // The term this run lives; a renewal continues as new so that each run holds one term.
+  let runTerm = snapshot.context.term?.number ?? 0;
   let changed = true;
   let publishedAttributes = '';
 
@@ -319,6 +323,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
       if (now - record.at > IDEMPOTENCY_RETENTION_MS) delete idempotency[key];
   };
 
+  const alarm = new Alarm();
   for (;;) {
     advanceClock(Date.now());
     dispatchChanges();
@@ -329,7 +334,9 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     changed = false;
     if (isTerminated(snapshot)) break;
 
-    const termChanged = (snapshot.context.term?.number ?? 0) !== startTerm && startTerm > 0;
+    const currentTerm = snapshot.context.term?.number ?? 0;
+    if (runTerm === 0) runTerm = currentTerm;
+    const termChanged = currentTerm !== runTerm;
     const info = workflowInfo();
     if (termChanged || info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS) {
       await condition(() => allHandlersFinished() && webhookDeliveries.size === 0);
@@ -353,11 +360,10 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     }
 
     const wake = earliest(nextClockWake(snapshot), plan.next);
-    const timeout = wake ? Math.max(wake.at - Date.now(), 1000) : undefined;
-    const woken = () => changed || pendingEffects.length > 0 || pendingChanges.length > 0;
-    if (timeout === undefined) await condition(woken);
-    else await condition(woken, timeout, { summary: wake!.summary });
+    alarm.setFor(wake);
+    await Promise.race([alarm.rang, condition(() => changed || pendingEffects.length > 0 || pendingChanges.length > 0)]);
   }
+  alarm.setFor(null);
 
   dispatchChanges();
   await condition(() => allHandlersFinished() && webhookDeliveries.size === 0);
@@ -368,6 +374,43 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     terminationReason: snapshot.context.termination?.reason ?? null,
     terms: snapshot.context.term?.number ?? 0,
   };
+}
+
+/**
+ * One durable timer for the next instant that matters. An update that leaves that instant
+ * unchanged keeps the running timer, so the history does not fill with cancelled timers.
+ */
+class Alarm {
+  private target: number | null = null;
+  private scope: CancellationScope | null = null;
+  rang: Promise<void> = new Promise(() => undefined);
+
+  setFor(wake: Wake | null): void {
+    const at = wake ? Math.max(wake.at, Date.now() + 1000) : null;
+    if (at === this.target && (at === null || this.isPending)) return;
+    this.scope?.cancel();
+    this.scope = null;
+    this.target = at;
+    this.isPending = at !== null;
+    if (at === null || !wake) {
+      this.rang = new Promise(() => undefined);
+      return;
+    }
+    const scope = new CancellationScope();
+    this.scope = scope;
+    this.rang = scope
+      .run(() => sleep(at - Date.now(), { summary: wake.summary }))
+      .then(
+        () => {
+          if (this.scope === scope) this.isPending = false;
+        },
+        (error: unknown) => {
+          if (!isCancellation(error)) throw error;
+        },
+      );
+  }
+
+  private isPending = false;
 }
 
 function earliest(a: Wake | null, b: Wake | null): Wake | null {

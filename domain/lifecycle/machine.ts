@@ -63,9 +63,6 @@ export const GUARD_RULES = {
   recordCommitteeReview: rules.recordCommitteeReview,
   declareVacancy: rules.declareVacancy,
   decideRenewal: rules.renewalConcertationOpen,
-  decideNotRenew: rules.renewalConcertationOpen,
-  redecideRenewal: rules.recordRenewalDecision,
-  redecideNotRenew: rules.recordRenewalDecision,
   denounce: rules.denounce,
 } satisfies Record<string, rules.Rule>;
 
@@ -106,10 +103,7 @@ export const conventionMachine = setup({
     scheduleCommittee: (a: GuardArgs) => passes(g.scheduleCommittee, a),
     recordCommitteeReview: (a: GuardArgs) => passes(g.recordCommitteeReview, a),
     declareVacancy: (a: GuardArgs) => passes(g.declareVacancy, a),
-    decideRenewal: (a: GuardArgs) => passes(g.decideRenewal, a) && isRenew(a),
-    decideNotRenew: (a: GuardArgs) => passes(g.decideNotRenew, a) && !isRenew(a),
-    redecideRenewal: (a: GuardArgs) => passes(g.redecideRenewal, a) && isRenew(a),
-    redecideNotRenew: (a: GuardArgs) => passes(g.redecideNotRenew, a) && !isRenew(a),
+    decideRenewal: (a: GuardArgs) => passes(g.decideRenewal, a),
     denounce: (a: GuardArgs) => passes(g.denounce, a),
     hasOutstandingNonPayment: ({ context }: GuardArgs) => rules.hasOutstandingNonPayment(context),
     noOutstandingNonPayment: ({ context }: GuardArgs) => !rules.hasOutstandingNonPayment(context),
@@ -270,47 +264,24 @@ export const conventionMachine = setup({
             },
           },
         },
+        // The term runs until the concertation opens (art. 9). Renewal decisions and a denunciation
+        // are facts in the context: they decide what happens at expiry.
         term: {
           initial: 'running',
           states: {
             running: {
               on: {
                 CLOCK: { guard: 'concertationReached', target: 'concertation', actions: 'openConcertation' },
-                DENOUNCE: { guard: 'denounce', target: 'denounced', actions: 'denounce' },
-                RECORD_RENEWAL_DECISION: [
-                  { guard: 'decideRenewal', target: 'renewalAgreed', actions: 'recordRenewalDecision' },
-                  { guard: 'decideNotRenew', target: 'notRenewed', actions: 'recordRenewalDecision' },
-                ],
+                DENOUNCE: { guard: 'denounce', actions: 'denounce' },
+                RECORD_RENEWAL_DECISION: { guard: 'decideRenewal', actions: 'recordRenewalDecision' },
               },
             },
             concertation: {
               on: {
-                DENOUNCE: { guard: 'denounce', target: 'denounced', actions: 'denounce' },
-                RECORD_RENEWAL_DECISION: [
-                  { guard: 'decideRenewal', target: 'renewalAgreed', actions: 'recordRenewalDecision' },
-                  { guard: 'decideNotRenew', target: 'notRenewed', actions: 'recordRenewalDecision' },
-                ],
+                DENOUNCE: { guard: 'denounce', actions: 'denounce' },
+                RECORD_RENEWAL_DECISION: { guard: 'decideRenewal', actions: 'recordRenewalDecision' },
               },
             },
-            renewalAgreed: {
-              on: {
-                DENOUNCE: { guard: 'denounce', target: 'denounced', actions: 'denounce' },
-                RECORD_RENEWAL_DECISION: [
-                  { guard: 'redecideRenewal', actions: 'recordRenewalDecision' },
-                  { guard: 'redecideNotRenew', target: 'notRenewed', actions: 'recordRenewalDecision' },
-                ],
-              },
-            },
-            notRenewed: {
-              on: {
-                DENOUNCE: { guard: 'denounce', target: 'denounced', actions: 'denounce' },
-                RECORD_RENEWAL_DECISION: [
-                  { guard: 'redecideRenewal', target: 'renewalAgreed', actions: 'recordRenewalDecision' },
-                  { guard: 'redecideNotRenew', actions: 'recordRenewalDecision' },
-                ],
-              },
-            },
-            denounced: {},
           },
         },
       },

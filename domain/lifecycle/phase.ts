@@ -36,7 +36,7 @@ export function phaseOf(snapshot: { value: StateValue }): Phase {
   const regions = inForceRegions(value);
   if (regions) {
     if (regions.funding === 'suspended') return 'suspended';
-    return regions.term === 'running' || regions.term === 'denounced' ? 'active' : 'renewal';
+    return regions.term === 'concertation' ? 'renewal' : 'active';
   }
   switch (value) {
     case 'drafting':

@@ -308,6 +308,11 @@ export const recordRenewalDecision = rule('RECORD_RENEWAL_DECISION', (context, e
 
 export const renewalConcertationOpen = rule('RECORD_RENEWAL_DECISION', (context, event) => {
   const term = context.term!;
+  const denunciation = context.denunciation;
+  if (denunciation)
+    return refused(
+      `la convention a été dénoncée (lettre du ${fr(denunciation.letterSentOn)}): elle prend fin le ${fr(term.endDate)} et ne peut être reconduite`,
+    );
   const now = today(context, event.at);
   if (compareDates(now, term.concertationOpensOn) < 0)
     return refused(`la concertation sur la reconduction s’ouvre le ${fr(term.concertationOpensOn)}`);
@@ -316,6 +321,8 @@ export const renewalConcertationOpen = rule('RECORD_RENEWAL_DECISION', (context,
 
 export const denounce = rule('DENOUNCE', (context, event) => {
   const { partyId, letterSentOn } = event.payload;
+  if (context.denunciation)
+    return refused(`la convention est déjà dénoncée (lettre du ${fr(context.denunciation.letterSentOn)})`);
   if (!signatoryPartyIds(context.data).includes(partyId))
     return invalid('partyId', `"${partyId}" n’est pas une partie signataire de la convention`);
   const term = context.term!;

@@ -134,10 +134,10 @@ export function deadlines(snapshot: ConventionSnapshot): Deadline[] {
         `année ${year.termYear}`,
       );
     }
-    const open = regions.term !== 'denounced';
-    if (open) add('denunciation-notice', `t${term.number}`, term.noticeDeadline, []);
-    if (regions.term === 'concertation' || regions.term === 'running')
-      add('renewal-decision', `t${term.number}`, term.endDate, etat);
+    if (!context.denunciation) {
+      add('denunciation-notice', `t${term.number}`, term.noticeDeadline, []);
+      if (!context.renewal) add('renewal-decision', `t${term.number}`, term.endDate, etat);
+    }
     add('expiry', `t${term.number}`, term.endDate, []);
   }
   return list.sort((a, b) => compareDates(a.dueDate, b.dueDate) || a.kind.localeCompare(b.kind));

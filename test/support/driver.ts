@@ -83,7 +83,7 @@ export function recruit(driver: Driver, candidateRef = 'CAND-001'): Driver {
 export function signAll(driver: Driver, signedOn: CivilDate): Driver {
   driver.goTo(signedOn);
   for (const partyId of Object.keys(driver.context.data.parties).sort())
-    if (driver.phase === 'signature')
+    if (driver.phase === 'signature' && !driver.context.signatures[partyId])
       driver.send(
         'SIGN',
         { partyId, signerName: `Signataire ${partyId}`, signerTitle: 'Représentant', signedOn },
