@@ -1,0 +1,163 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { readEnvironment, dataPath } from '../config/env';
+import { SEARCH_ATTRIBUTE_CLI_TYPES } from '../domain/temporal-contract';
+import { WORKFLOW_BUNDLE_FILE } from './build-workflow-bundle';
+import { findRepoRoot, resolveCliPath } from './temporal-binaries';
+
+/**
+ * `npm start`: the embedded stack on one machine. The Temporal dev server (SQLite file in the
+ * data folder, Web UI), the worker and the API, each its own process, stopped together on Ctrl-C.
+ */
+
+const root = findRepoRoot();
+const env = readEnvironment({
+  ...process.env,
+  ISCG_DATA_DIR: process.env.ISCG_DATA_DIR ?? path.join(root, 'data'),
+});
+const temporalPort = Number(process.env.TEMPORAL_PORT ?? 7233);
+const uiPort = Number(process.env.TEMPORAL_UI_PORT ?? 8233);
+const temporalAddress = `127.0.0.1:${temporalPort}`;
+const children: { name: string; process: ChildProcess }[] = [];
+let stopping = false;
+
+function log(message: string) {
+  console.log(`[iscg] ${message}`);
+}
+
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function launch(
+  name: string,
+  command: string,
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): ChildProcess {
+  const child = spawn(command, args, {
+    cwd: root,
+    env: { ...process.env, ...extraEnv },
+    stdio: ['ignore', 'inherit', 'inherit'],
+    // Own process group: Ctrl-C reaches this process only, which then stops each in order.
+    detached: true,
+  });
+  children.push({ name, process: child });
+  child.once('exit', (code, signal) => {
+    if (!stopping) {
+      log(`${name} s'est arrêté (${signal ?? `code ${code}`}): arrêt de l'ensemble`);
+      void stop(1);
+    }
+  });
+  return child;
+}
+
+async function waitForTemporal(deadline: number): Promise<void> {
+  for (;;) {
+    try {
+      const connection = await Connection.connect({ address: temporalAddress, connectTimeout: 1000 });
+      await connection.workflowService.getSystemInfo({});
+      await connection.close();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline)
+        throw new Error(`Temporal ne répond pas sur ${temporalAddress}: ${String(error)}`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+}
+
+async function stop(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  // Worker and API first (they drain), the Temporal server last.
+  for (const child of [...children].reverse()) {
+    if (child.process.exitCode !== null || child.process.signalCode !== null) continue;
+    const exited = new Promise<void>((resolve) => child.process.once('exit', () => resolve()));
+    child.process.kill('SIGTERM');
+    const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 15_000));
+    if ((await Promise.race([exited, timeout])) === 'timeout') {
+      log(`${child.name} ne s'arrête pas: SIGKILL`);
+      child.process.kill('SIGKILL');
+      await exited;
+    }
+  }
+  log('tout est arrêté');
+  process.exit(code);
+}
+
+async function main() {
+  const dataDir = env.ISCG_DATA_DIR;
+  fs.mkdirSync(dataDir, { recursive: true });
+  for (const [port, what, variable] of [
+    [temporalPort, 'Temporal', 'TEMPORAL_PORT'],
+    [uiPort, 'Temporal UI', 'TEMPORAL_UI_PORT'],
+    [env.PORT, 'API', 'PORT'],
+  ] as const)
+    if (await portInUse(port))
+      throw new Error(`le port ${port} (${what}) est déjà utilisé: libérez-le ou changez ${variable}`);
+
+  const dbFile = path.join(dataDir, 'temporal.db');
+  log(`Temporal dev server: ${temporalAddress}, base ${dbFile}`);
+  launch('Temporal', resolveCliPath(), [
+    'server',
+    'start-dev',
+    '--db-filename',
+    dbFile,
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(temporalPort),
+    '--ui-port',
+    String(uiPort),
+    '--namespace',
+    env.TEMPORAL_NAMESPACE,
+    '--log-level',
+    'warn',
+    ...Object.entries(SEARCH_ATTRIBUTE_CLI_TYPES).flatMap(([name, type]) => [
+      '--search-attribute',
+      `${name}=${type}`,
+    ]),
+  ]);
+  await waitForTemporal(Date.now() + 60_000);
+
+  const shared = {
+    ISCG_DATA_DIR: dataDir,
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE,
+    PORT: String(env.PORT),
+    WORKFLOW_BUNDLE_PATH: path.join(root, WORKFLOW_BUNDLE_FILE),
+  };
+  launch('worker', process.execPath, [path.join(root, 'dist', 'worker', 'main.js')], shared);
+  launch('API', process.execPath, [path.join(root, 'dist', 'client', 'api', 'main.js')], shared);
+
+  const outbox = env.SMTP_URL
+    ? `SMTP ${new URL(env.SMTP_URL).host}`
+    : `fichiers .eml dans ${dataPath(env, 'outbox')}`;
+  log('');
+  log(`Temporal Web UI : http://localhost:${uiPort}`);
+  log(`API             : http://localhost:${env.PORT}  (documentation /docs, OpenAPI /openapi.json)`);
+  log(`Courriels       : ${outbox}`);
+  log(`Données         : ${dataDir}  (supprimer ce dossier remet tout à zéro)`);
+  log('Ctrl-C arrête tout.');
+}
+
+process.on('exit', () => {
+  for (const child of children) if (child.process.exitCode === null) child.process.kill('SIGKILL');
+});
+process.once('SIGINT', () => void stop(0));
+process.once('SIGTERM', () => void stop(0));
+main().catch((error: unknown) => {
+  console.error(`[iscg] ${error instanceof Error ? error.message : String(error)}`);
+  void stop(1);
+});
