@@ -71,7 +71,7 @@ async function waitForTemporal(deadline: number): Promise<void> {
       return;
     } catch (error) {
       if (Date.now() > deadline)
-        throw new Error(`Temporal ne répond pas sur ${temporalAddress}: ${String(error)}`);
+        throw new Error(`Temporal ne répond pas sur ${temporalAddress}`, { cause: error });
       await new Promise((r) => setTimeout(r, 300));
     }
   }
