@@ -2,39 +2,59 @@
  * Business days ("jours ouvrés") of a département: Monday to Friday, except its public holidays.
  * Saturdays count as non-business days, as they do for the offices that act on a convention.
  */
-import { type DateTime } from 'luxon';
-import { type CivilDate, fromDateTime, shiftDays, toDateTime } from './dates';
+import {
+  type CivilDate,
+  dayNumber,
+  formatCivil,
+  fromDayNumber,
+  requireParts,
+  weekdayOfDayNumber,
+} from './dates';
 import { type DepartementCode, departement } from './departements';
 import { holidayNameOnValidDate } from './holidays';
 
-function isBusinessDateTime(code: DepartementCode, dateTime: DateTime): boolean {
-  return (
-    dateTime.weekday <= 5 && holidayNameOnValidDate(code, dateTime.year, fromDateTime(dateTime)) === undefined
-  );
+// Memo of pure answers (a day is a business day or not, forever): safe in the workflow sandbox.
+const businessDayMemo = new Map<string, Map<number, boolean>>();
+
+/** Business-day tests work on day numbers: stepping through days builds no objects. */
+function isBusinessDayNumber(code: DepartementCode, days: number): boolean {
+  if (weekdayOfDayNumber(days) > 5) return false;
+  let memo = businessDayMemo.get(code);
+  if (memo === undefined) businessDayMemo.set(code, (memo = new Map<number, boolean>()));
+  let answer = memo.get(days);
+  if (answer === undefined) {
+    const parts = fromDayNumber(days);
+    answer = holidayNameOnValidDate(code, parts.year, formatCivil(parts)) === undefined;
+    memo.set(days, answer);
+  }
+  return answer;
 }
 
 /** Steps one day at a time from `from` (excluded) until a business day; `step` is +1 or -1. */
-function seekBusinessDay(code: DepartementCode, from: DateTime, step: 1 | -1): DateTime {
-  let dateTime = shiftDays(from, step);
-  while (!isBusinessDateTime(code, dateTime)) dateTime = shiftDays(dateTime, step);
-  return dateTime;
+function seekBusinessDay(code: DepartementCode, from: number, step: 1 | -1): number {
+  let days = from + step;
+  while (!isBusinessDayNumber(code, days)) days += step;
+  return days;
 }
+
+const toDays = (date: CivilDate, field = 'date') => dayNumber(requireParts(date, field));
+const toDate = (days: number) => formatCivil(fromDayNumber(days));
 
 export function isBusinessDay(code: DepartementCode, date: CivilDate): boolean {
   departement(code);
-  return isBusinessDateTime(code, toDateTime(date));
+  return isBusinessDayNumber(code, toDays(date));
 }
 
 /** The first business day strictly after `date`. */
 export function nextBusinessDay(code: DepartementCode, date: CivilDate): CivilDate {
   departement(code);
-  return fromDateTime(seekBusinessDay(code, toDateTime(date), 1));
+  return toDate(seekBusinessDay(code, toDays(date), 1));
 }
 
 /** The last business day strictly before `date`. */
 export function previousBusinessDay(code: DepartementCode, date: CivilDate): CivilDate {
   departement(code);
-  return fromDateTime(seekBusinessDay(code, toDateTime(date), -1));
+  return toDate(seekBusinessDay(code, toDays(date), -1));
 }
 
 /** `date` itself if it is a business day, else the next one: how a due date is moved (rule 1). */
@@ -57,11 +77,9 @@ export function addBusinessDays(code: DepartementCode, date: CivilDate, n: numbe
   if (n === 0) return businessDayOnOrAfter(code, date);
   departement(code);
   const step = n > 0 ? 1 : -1;
-  let dateTime = toDateTime(date);
-  for (let remaining = Math.abs(n); remaining > 0; remaining -= 1) {
-    dateTime = seekBusinessDay(code, dateTime, step);
-  }
-  return fromDateTime(dateTime);
+  let days = toDays(date);
+  for (let remaining = Math.abs(n); remaining > 0; remaining -= 1) days = seekBusinessDay(code, days, step);
+  return toDate(days);
 }
 
 /**
@@ -72,17 +90,13 @@ export function addBusinessDays(code: DepartementCode, date: CivilDate, n: numbe
  */
 export function businessDaysBetween(code: DepartementCode, from: CivilDate, to: CivilDate): number {
   departement(code);
-  const start = toDateTime(from, 'from');
-  const end = toDateTime(to, 'to');
-  if (end.toMillis() < start.toMillis()) {
+  const start = toDays(from, 'from');
+  const end = toDays(to, 'to');
+  if (end < start) {
     const backward = businessDaysBetween(code, to, from);
     return backward === 0 ? 0 : -backward; // never -0
   }
   let count = 0;
-  let dateTime = shiftDays(start, 1);
-  while (dateTime.toMillis() <= end.toMillis()) {
-    if (isBusinessDateTime(code, dateTime)) count += 1;
-    dateTime = shiftDays(dateTime, 1);
-  }
+  for (let days = start + 1; days <= end; days++) if (isBusinessDayNumber(code, days)) count += 1;
   return count;
 }

@@ -6,7 +6,7 @@
  * without DST, so a civil date never shifts; only `localDate`, `instantAt` and `startOfLocalDay`
  * involve a département's zone, and they always name it.
  */
-import { DateTime, FixedOffsetZone, IANAZone } from 'luxon';
+import { IANAZone } from 'luxon';
 import { type DepartementCode, zoneOf } from './departements';
 
 /** A civil date 'YYYY-MM-DD' (no time, no zone). */
@@ -17,21 +17,70 @@ export type YearMonth = string;
 
 const CIVIL_DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const YEAR_MONTH_PATTERN = /^(\d{4})-(\d{2})$/;
-const ARITHMETIC_ZONE = FixedOffsetZone.utcInstance;
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 
-function civilDateTime(value: unknown): DateTime | undefined {
+/**
+ * The arithmetic works on day numbers (days since 1970-01-01) with integer formulas: no Date, no
+ * zone, and a hundred times faster than building a luxon DateTime, which matters because the
+ * reminder planner and the business-day loops call these functions thousands of times.
+ */
+export interface CivilParts {
+  year: number;
+  month: number;
+  day: number;
+}
+
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** For the calendar module: the parts of a valid civil date, or undefined. */
+export function civilParts(value: unknown): CivilParts | undefined {
   if (typeof value !== 'string') return undefined;
   const match = CIVIL_DATE_PATTERN.exec(value);
   if (!match) return undefined;
-  const [, year, month, day] = match;
-  if (year === '0000') return undefined;
-  const dateTime = DateTime.fromObject(
-    { year: Number(year), month: Number(month), day: Number(day) },
-    { zone: ARITHMETIC_ZONE },
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  return { year, month, day };
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+export function dayNumber({ year, month, day }: CivilParts): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}
+
+/** The civil date of a day number (H. Hinnant's civil_from_days). */
+export function fromDayNumber(days: number): CivilParts {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const dayOfEra = z - era * 146097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) /
+      365,
   );
-  return dateTime.isValid ? dateTime : undefined;
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const mp = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return { year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day };
+}
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+/** For the calendar module: writes parts as a civil date, refusing years a civil date cannot hold. */
+export function formatCivil({ year, month, day }: CivilParts): CivilDate {
+  // Arithmetic can leave the four-digit years a civil date is written with.
+  if (year < 1 || year > 9999) throw new RangeError('The resulting date is outside the years 0001 to 9999');
+  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
 }
 
 function invalidCivilDate(value: unknown, field: string): Error {
@@ -40,39 +89,21 @@ function invalidCivilDate(value: unknown, field: string): Error {
   );
 }
 
+/** For the calendar module: the parts of a civil date, or an error naming the field. */
+export function requireParts(value: unknown, field = 'date'): CivilParts {
+  const parts = civilParts(value);
+  if (parts === undefined) throw invalidCivilDate(value, field);
+  return parts;
+}
+
 /** Validates a civil date and returns it; the error names the field and the rule broken. */
 export function parseCivilDate(value: unknown, field = 'date'): CivilDate {
-  if (civilDateTime(value) === undefined) throw invalidCivilDate(value, field);
+  requireParts(value, field);
   return value as CivilDate;
 }
 
 export function isCivilDate(value: unknown): value is CivilDate {
-  return civilDateTime(value) !== undefined;
-}
-
-/** For the calendar module only: the date as a luxon DateTime at midnight UTC. */
-export function toDateTime(date: CivilDate, field = 'date'): DateTime {
-  const dateTime = civilDateTime(date);
-  if (dateTime === undefined) throw invalidCivilDate(date, field);
-  return dateTime;
-}
-
-/** For the calendar module only: back from a UTC DateTime to its civil date. */
-export function fromDateTime(dateTime: DateTime): CivilDate {
-  const date = dateTime.toISODate();
-  // Arithmetic can leave the four-digit years a civil date is written with.
-  if (date === null || !CIVIL_DATE_PATTERN.test(date) || date.startsWith('0000')) {
-    throw new RangeError('The resulting date is outside the years 0001 to 9999');
-  }
-  return date;
-}
-
-/**
- * For the calendar module only: a civil DateTime moved by whole days. In UTC a day is always
- * 86 400 000 ms, and this is many times faster than `plus({ days })` in business-day loops.
- */
-export function shiftDays(dateTime: DateTime, days: number): DateTime {
-  return DateTime.fromMillis(dateTime.toMillis() + days * DAY_MS, { zone: ARITHMETIC_ZONE });
+  return civilParts(value) !== undefined;
 }
 
 function requireInteger(value: number, field: string): void {
@@ -83,20 +114,30 @@ function requireInteger(value: number, field: string): void {
 
 export function addDays(date: CivilDate, days: number): CivilDate {
   requireInteger(days, 'days');
-  return fromDateTime(shiftDays(toDateTime(date), days));
+  return formatCivil(fromDayNumber(dayNumber(requireParts(date)) + days));
+}
+
+function shiftMonths({ year, month, day }: CivilParts, months: number): CivilDate {
+  const index = year * 12 + (month - 1) + months;
+  const targetYear = Math.floor(index / 12);
+  const targetMonth = index - targetYear * 12 + 1;
+  return formatCivil({
+    year: targetYear,
+    month: targetMonth,
+    day: Math.min(day, daysInMonth(targetYear, targetMonth)),
+  });
 }
 
 /** Adds calendar months; a day that does not exist in the target month becomes its last day. */
 export function addMonths(date: CivilDate, months: number): CivilDate {
   requireInteger(months, 'months');
-  // luxon clamps to the end of the month: 2027-01-31 + 1 month = 2027-02-28.
-  return fromDateTime(toDateTime(date).plus({ months }));
+  return shiftMonths(requireParts(date), months);
 }
 
 /** Adds calendar years; 29 February becomes 28 February in a common year. */
 export function addYears(date: CivilDate, years: number): CivilDate {
   requireInteger(years, 'years');
-  return fromDateTime(toDateTime(date).plus({ years }));
+  return shiftMonths(requireParts(date), years * 12);
 }
 
 /** -1, 0 or 1, for `Array.prototype.sort`. */
@@ -109,26 +150,29 @@ export function compareDates(a: CivilDate, b: CivilDate): -1 | 0 | 1 {
 
 /** Signed number of calendar days from `from` to `to` (positive when `to` is later). */
 export function daysBetween(from: CivilDate, to: CivilDate): number {
-  return Math.round(toDateTime(to, 'to').diff(toDateTime(from, 'from'), 'days').days);
+  return dayNumber(requireParts(to, 'to')) - dayNumber(requireParts(from, 'from'));
+}
+
+/** For the calendar module: 1 = Monday … 7 = Sunday of a day number (1970-01-01 was a Thursday). */
+export function weekdayOfDayNumber(days: number): number {
+  return ((((days + 3) % 7) + 7) % 7) + 1;
 }
 
 /** 1 = Monday … 7 = Sunday (ISO 8601). */
 export function dayOfWeek(date: CivilDate): number {
-  return toDateTime(date).weekday;
+  return weekdayOfDayNumber(dayNumber(requireParts(date)));
 }
 
-function parseYearMonth(value: YearMonth, field: string): DateTime {
+function parseYearMonth(value: YearMonth, field: string): { year: number; month: number } {
   const match = typeof value === 'string' ? YEAR_MONTH_PATTERN.exec(value) : null;
-  const dateTime =
-    match && match[1] !== '0000'
-      ? DateTime.fromObject({ year: Number(match[1]), month: Number(match[2]) }, { zone: ARITHMETIC_ZONE })
-      : undefined;
-  if (dateTime === undefined || !dateTime.isValid) {
+  const year = Number(match?.[1]);
+  const month = Number(match?.[2]);
+  if (!match || year < 1 || month < 1 || month > 12) {
     throw new Error(
       `${field}: ${JSON.stringify(value) ?? String(value)} is not a month; expected YYYY-MM (for example 2027-03)`,
     );
   }
-  return dateTime;
+  return { year, month };
 }
 
 /** The month 'YYYY-MM' a civil date falls in. */
@@ -142,12 +186,11 @@ export function yearMonthOf(date: CivilDate): YearMonth {
  * caller's business (product rule 1), not this function's.
  */
 export function monthlyDueDate(yearMonth: YearMonth, dayOfMonth: number): CivilDate {
-  const month = parseYearMonth(yearMonth, 'yearMonth');
+  const { year, month } = parseYearMonth(yearMonth, 'yearMonth');
   if (!Number.isInteger(dayOfMonth) || dayOfMonth < 1 || dayOfMonth > 31) {
     throw new Error(`dayOfMonth: ${String(dayOfMonth)} must be an integer from 1 to 31`);
   }
-  const lastDay = month.daysInMonth as number;
-  return fromDateTime(month.set({ day: Math.min(dayOfMonth, lastDay) }));
+  return formatCivil({ year, month, day: Math.min(dayOfMonth, daysInMonth(year, month)) });
 }
 
 /**
@@ -174,15 +217,12 @@ export function noticeDeadline(expiry: CivilDate, months = 3): CivilDate {
 
 /** Every month 'YYYY-MM' that has at least one day in [start, end], in order. */
 export function monthsOfTerm(start: CivilDate, end: CivilDate): YearMonth[] {
-  const first = toDateTime(start, 'start').startOf('month');
-  const last = toDateTime(end, 'end');
-  if (last.toMillis() < toDateTime(start, 'start').toMillis()) {
-    throw new Error(`end: ${end} is before start ${start}`);
-  }
+  const first = requireParts(start, 'start');
+  const last = requireParts(end, 'end');
+  if (dayNumber(last) < dayNumber(first)) throw new Error(`end: ${end} is before start ${start}`);
   const months: YearMonth[] = [];
-  for (let month = first; month.toMillis() <= last.toMillis(); month = month.plus({ months: 1 })) {
-    months.push(month.toFormat('yyyy-MM'));
-  }
+  for (let index = first.year * 12 + first.month - 1; index <= last.year * 12 + last.month - 1; index++)
+    months.push(`${pad(Math.floor(index / 12), 4)}-${pad((index % 12) + 1, 2)}`);
   return months;
 }
 
@@ -194,10 +234,48 @@ function requireInstant(instantMs: number): void {
   }
 }
 
+const HOUR_MS = 60 * MINUTE_MS;
+
+/**
+ * UTC offsets in minutes, per zone, memoised per hour: offsets change only on the hour here, and
+ * asking luxon (through Intl) is the slow part of a conversion. Pure, so safe in the sandbox.
+ */
+class ZoneOffsets {
+  private readonly zone: IANAZone;
+  private readonly byHour = new Map<number, number>();
+
+  constructor(name: string) {
+    this.zone = IANAZone.create(name);
+  }
+
+  offset(instantMs: number): number {
+    const hour = Math.floor(instantMs / HOUR_MS);
+    let offset = this.byHour.get(hour);
+    if (offset === undefined) {
+      if (this.byHour.size > 200_000) this.byHour.clear();
+      offset = this.zone.offset(hour * HOUR_MS);
+      this.byHour.set(hour, offset);
+    }
+    return offset;
+  }
+}
+
+const zones = new Map<string, ZoneOffsets>();
+function ianaZone(code: DepartementCode): ZoneOffsets {
+  const name = zoneOf(code);
+  let zone = zones.get(name);
+  if (zone === undefined) {
+    zone = new ZoneOffsets(name);
+    zones.set(name, zone);
+  }
+  return zone;
+}
+
 /** The civil date in the département's zone at that instant (epoch milliseconds). */
 export function localDate(instantMs: number, code: DepartementCode): CivilDate {
   requireInstant(instantMs);
-  return fromDateTime(DateTime.fromMillis(instantMs, { zone: zoneOf(code) }));
+  const offsetMinutes = ianaZone(code).offset(instantMs);
+  return formatCivil(fromDayNumber(Math.floor((instantMs + offsetMinutes * MINUTE_MS) / DAY_MS)));
 }
 
 /**
@@ -218,8 +296,8 @@ export function instantAt(date: CivilDate, code: DepartementCode, hour: number, 
   if (!Number.isInteger(minute) || minute < 0 || minute > 59) {
     throw new Error(`minute: ${String(minute)} must be an integer from 0 to 59`);
   }
-  const wallClockAsUtc = toDateTime(date).set({ hour, minute }).toMillis();
-  const zone = IANAZone.create(zoneOf(code));
+  const wallClockAsUtc = dayNumber(requireParts(date)) * DAY_MS + hour * 60 * MINUTE_MS + minute * MINUTE_MS;
+  const zone = ianaZone(code);
   // The offsets a day before and a day after bracket any transition near this wall time.
   const offsetBefore = zone.offset(wallClockAsUtc - DAY_MS);
   const offsetAfter = zone.offset(wallClockAsUtc + DAY_MS);
@@ -236,10 +314,26 @@ export function startOfLocalDay(date: CivilDate, code: DepartementCode): number 
   return instantAt(date, code, 0, 0);
 }
 
+const FRENCH_WEEKDAYS = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'];
+const FRENCH_MONTHS = [
+  'janvier',
+  'février',
+  'mars',
+  'avril',
+  'mai',
+  'juin',
+  'juillet',
+  'août',
+  'septembre',
+  'octobre',
+  'novembre',
+  'décembre',
+];
+
 /** "lundi 1er mars 2027", "mardi 2 mars 2027": the form a French letter or reminder uses. */
 export function formatFrenchDate(date: CivilDate): string {
-  // A civil date formatted in UTC is the same date everywhere, whatever the host's zone.
-  const dateTime = toDateTime(date).setLocale('fr');
-  const day = dateTime.day === 1 ? '1er' : String(dateTime.day);
-  return `${dateTime.toFormat('EEEE')} ${day} ${dateTime.toFormat('MMMM yyyy')}`;
+  const parts = requireParts(date);
+  const weekday = FRENCH_WEEKDAYS[weekdayOfDayNumber(dayNumber(parts)) - 1]!;
+  const day = parts.day === 1 ? '1er' : String(parts.day);
+  return `${weekday} ${day} ${FRENCH_MONTHS[parts.month - 1]!} ${parts.year}`;
 }
