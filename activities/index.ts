@@ -8,7 +8,8 @@ import type { WebhookSender } from './webhooks/sender';
  * worker wires real SMTP and tests wire a real SMTP server on loopback.
  */
 export interface ConventionActivities {
-  sendMail(request: MailRequest): Promise<MailOutcome>;
+  /** Sends each message once (journal), in order; one transient failure fails the batch for a retry. */
+  sendMails(requests: MailRequest[]): Promise<MailOutcome[]>;
   deliverWebhook(delivery: WebhookDelivery): Promise<WebhookOutcome>;
 }
 
@@ -19,7 +20,19 @@ export interface ActivityDependencies {
 
 export function createActivities({ mailer, webhooks }: ActivityDependencies): ConventionActivities {
   return {
-    sendMail: (request) => mailer.send(request),
+    async sendMails(requests) {
+      const outcomes: MailOutcome[] = [];
+      let failure: Error | null = null;
+      // Every message gets its chance even if one fails: the retry then finds the others journaled.
+      for (const request of requests)
+        try {
+          outcomes.push(await mailer.send(request));
+        } catch (error) {
+          failure ??= error instanceof Error ? error : new Error(String(error));
+        }
+      if (failure) throw failure;
+      return outcomes;
+    },
     deliverWebhook: (delivery) => webhooks.deliver(delivery),
   };
 }

@@ -1,9 +1,11 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
 import nodemailer from 'nodemailer';
-import type { Transporter } from 'nodemailer';
+import type { SendMailOptions, Transporter } from 'nodemailer';
 import type { MailOutcome, MailRequest } from '../../domain/mail/mail-request';
-import { renderMail, type RenderedMail } from './render';
+import { activityClock, activityLog } from './activity-context';
+import { loadTemplates, type MailTemplates, type RenderedMail } from './render';
 
 export interface MailConfig {
   /** smtp://user:pass@host:port or smtps://…; absent: mail is written to `outboxDir` as .eml files. */
@@ -14,6 +16,8 @@ export interface MailConfig {
   from: string;
   messageIdDomain: string;
   publicUrl: string | null;
+  /** Handlebars templates; by default those beside the mailer (activities/mail/templates). */
+  templatesDir?: string;
 }
 
 export interface Mailer {
@@ -21,40 +25,158 @@ export interface Mailer {
   close(): void;
 }
 
-/** A 5xx SMTP reply: the server will give it again, so retrying cannot help. */
-function isPermanent(error: unknown): error is { responseCode: number; message: string } {
-  const code = (error as { responseCode?: unknown }).responseCode;
-  return typeof code === 'number' && code >= 500 && code < 600;
-}
+/** The error type Temporal retries with backoff: the server may accept the message later. */
+export const TRANSIENT_MAIL_ERROR = 'TransientMailError';
+
+/** The SMTP waits stay well under the activity's one-minute start-to-close timeout. */
+const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
 
 export function messageIdFor(request: MailRequest, domain: string): string {
   return `<${request.id}@${domain}>`;
 }
 
-function journalFile(config: MailConfig, request: MailRequest): string {
-  return path.join(config.journalDir, `${request.id}.sent`);
+interface SmtpError {
+  responseCode?: number;
+  command?: string;
+  code?: string;
+  originalCode?: string;
+  timeoutType?: string;
+  message?: string;
+  response?: string;
 }
 
-async function alreadySent(config: MailConfig, request: MailRequest): Promise<boolean> {
-  try {
-    await fs.access(journalFile(config, request));
-    return true;
-  } catch {
-    return false;
+const NO_CONNECTION = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const SETUP_TIMEOUTS = new Set(['CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'UPGRADE_TIMEOUT']);
+
+/**
+ * Whether the failed attempt certainly left nothing at the server: it answered with a refusal,
+ * or no session was ever opened. Otherwise (a connection lost mid-transaction) it is unknown.
+ */
+function nothingAccepted(error: SmtpError): boolean {
+  if (typeof error.responseCode === 'number') return true;
+  if (error.originalCode && NO_CONNECTION.has(error.originalCode)) return true;
+  return error.timeoutType !== undefined && SETUP_TIMEOUTS.has(error.timeoutType);
+}
+
+/** A 5xx SMTP reply: the server will give it again, so retrying cannot help. */
+function isPermanent(error: SmtpError): boolean {
+  return typeof error.responseCode === 'number' && error.responseCode >= 500 && error.responseCode < 600;
+}
+
+const EMAIL = /[^\s<>()"',;:]+@[^\s<>()"',;:]+/g;
+
+/** What may be said about a failure in logs, Temporal history and the convention's state: no address. */
+export function describeFailure(error: unknown): string {
+  const e = (error ?? {}) as SmtpError;
+  const parts = [
+    e.responseCode ? `SMTP ${e.responseCode}` : (e.code ?? 'erreur'),
+    e.command ? `(${e.command})` : null,
+    (e.response ?? e.message ?? String(error)).replace(EMAIL, '<adresse>').slice(0, 300),
+  ];
+  return parts.filter(Boolean).join(' ');
+}
+
+/**
+ * Per message, two journal files make a retried or re-run activity safe:
+ * - `<id>.sending` is written (and synced) before the SMTP transaction starts;
+ * - `<id>.sent` replaces it once the server has accepted the message (250 after DATA).
+ * A `.sent` file means the message went out: the activity answers `already-sent`. A `.sending`
+ * file alone means an earlier attempt died during the transaction or just after it, before the
+ * journal was written: whether the server accepted it is unknown, so the message is sent again
+ * under the same Message-ID, and the outcome says it may be a duplicate (docs/reminders.md).
+ */
+class Journal {
+  constructor(private readonly dir: string) {}
+
+  private file(id: string, state: 'sending' | 'sent') {
+    return path.join(this.dir, `${id}.${state}`);
+  }
+
+  async has(id: string, state: 'sending' | 'sent'): Promise<boolean> {
+    try {
+      await fs.access(this.file(id, state));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async writeSynced(file: string, content: string) {
+    const temporary = `${file}.${process.pid}.tmp`;
+    const handle = await fs.open(temporary, 'w');
+    try {
+      await handle.writeFile(content);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(temporary, file);
+  }
+
+  async sending(id: string, messageId: string, at: number): Promise<void> {
+    await this.writeSynced(this.file(id, 'sending'), `${JSON.stringify({ messageId, startedAt: at })}\n`);
+  }
+
+  async sent(id: string, messageId: string, at: number, rejected: number): Promise<void> {
+    await this.writeSynced(
+      this.file(id, 'sent'),
+      `${JSON.stringify({ messageId, acceptedAt: new Date(at).toISOString(), refusedRecipients: rejected })}\n`,
+    );
+    await this.abandon(id);
+  }
+
+  async abandon(id: string): Promise<void> {
+    await fs.rm(this.file(id, 'sending'), { force: true });
   }
 }
 
-async function recordSent(config: MailConfig, request: MailRequest, acceptedAt: number): Promise<void> {
-  await fs.writeFile(journalFile(config, request), `${new Date(acceptedAt).toISOString()}\n`, { flag: 'w' });
-}
-
 function transportFor(config: MailConfig): Transporter {
-  if (config.smtpUrl) return nodemailer.createTransport(config.smtpUrl);
+  if (config.smtpUrl) return nodemailer.createTransport({ url: config.smtpUrl, ...SMTP_TIMEOUTS });
   return nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
 }
 
-export function createMailer(config: MailConfig): Mailer {
+function message(
+  config: MailConfig,
+  request: MailRequest,
+  rendered: RenderedMail,
+  messageId: string,
+  date: Date,
+): SendMailOptions {
+  return {
+    from: config.from,
+    to: request.to.map((r) => r.email),
+    cc: request.cc.map((r) => r.email),
+    subject: rendered.subject,
+    text: rendered.text,
+    html: rendered.html,
+    messageId,
+    date,
+    headers: {
+      'X-ISCG-Convention': request.conventionId,
+      'X-ISCG-Kind': request.kind,
+      'X-ISCG-Template': request.template,
+      // RFC 3834: automatic messages; out-of-office replies should not answer them.
+      'Auto-Submitted': 'auto-generated',
+      'X-Auto-Response-Suppress': 'All',
+    },
+    attachments: rendered.ics
+      ? [
+          {
+            filename: request.ics?.start === null ? 'echeance.ics' : 'reunion.ics',
+            content: rendered.ics,
+            contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
+          },
+        ]
+      : [],
+  };
+}
+
+export function createMailer(
+  config: MailConfig,
+  templates: MailTemplates = loadTemplates(config.templatesDir),
+): Mailer {
   const transport = transportFor(config);
+  const journal = new Journal(config.journalDir);
   let prepared: Promise<void> | null = null;
   const prepare = () =>
     (prepared ??= Promise.all([
@@ -62,45 +184,72 @@ export function createMailer(config: MailConfig): Mailer {
       fs.mkdir(config.outboxDir, { recursive: true }),
     ]).then(() => undefined));
 
-  async function deliver(request: MailRequest, rendered: RenderedMail, messageId: string) {
-    const message = {
-      from: config.from,
-      to: request.to.map((r) => r.email),
-      cc: request.cc.map((r) => r.email),
-      subject: rendered.subject,
-      text: rendered.text,
-      html: rendered.html,
-      messageId,
-      headers: { 'X-ISCG-Convention': request.conventionId, 'X-ISCG-Kind': request.kind },
-      icalEvent: rendered.ics
-        ? { method: 'REQUEST', filename: 'invitation.ics', content: rendered.ics }
-        : undefined,
-    };
-    const info = (await transport.sendMail(message)) as { message?: Buffer; rejected?: unknown[] };
-    if (!config.smtpUrl && info.message) {
+  async function deliver(request: MailRequest, options: SendMailOptions): Promise<string[]> {
+    const info = (await transport.sendMail(options)) as { message?: Buffer; rejected?: unknown[] };
+    if (!config.smtpUrl && info.message)
       await fs.writeFile(path.join(config.outboxDir, `${request.id}.eml`), info.message);
-    }
-    return (info.rejected ?? []).map(String);
+    return (info.rejected ?? []).map((r) => (typeof r === 'string' ? r : (r as { address: string }).address));
   }
 
   return {
     async send(request) {
       await prepare();
+      const log = activityLog();
       const messageId = messageIdFor(request, config.messageIdDomain);
-      if (await alreadySent(config, request)) return { status: 'already-sent', messageId };
+      const about = { messageId, kind: request.kind, template: request.template };
+      if (await journal.has(request.id, 'sent')) {
+        log.info('Courriel déjà envoyé: pas de second envoi', about);
+        return { status: 'already-sent', messageId };
+      }
       if (request.to.length === 0)
         return { status: 'rejected', messageId, reason: 'aucun destinataire: adresse de contact manquante' };
-      const rendered = renderMail(request, { publicUrl: config.publicUrl });
+
+      let rendered: RenderedMail;
       try {
-        const rejected = await deliver(request, rendered, messageId);
-        const acceptedAt = Date.now();
-        await recordSent(config, request, acceptedAt);
-        return { status: 'sent', messageId, acceptedAt, rejectedRecipients: rejected };
+        rendered = templates.render(request, { publicUrl: config.publicUrl, domain: config.messageIdDomain });
       } catch (error) {
-        if (isPermanent(error))
-          return { status: 'rejected', messageId, reason: `SMTP ${error.responseCode}: ${error.message}` };
-        throw error;
+        // A template error is not cured by waiting: the convention records it and carries on.
+        const reason = `rendu impossible: ${describeFailure(error)}`;
+        log.error('Courriel non rendu', { ...about, reason });
+        return { status: 'rejected', messageId, reason };
       }
+
+      const possibleDuplicate = await journal.has(request.id, 'sending');
+      if (possibleDuplicate)
+        log.warn(
+          'Reprise d’un envoi interrompu pendant la transaction SMTP: doublon possible chez le destinataire',
+          about,
+        );
+      const startedAt = activityClock();
+      await journal.sending(request.id, messageId, startedAt);
+      let rejected: string[];
+      try {
+        rejected = await deliver(request, message(config, request, rendered, messageId, new Date(startedAt)));
+      } catch (error) {
+        const e = error as SmtpError;
+        if (nothingAccepted(e)) await journal.abandon(request.id);
+        const reason = describeFailure(error);
+        if (isPermanent(e)) {
+          log.warn('Courriel refusé définitivement', { ...about, reason });
+          return { status: 'rejected', messageId, reason };
+        }
+        log.warn('Échec temporaire de l’envoi: nouvel essai', { ...about, reason });
+        throw ApplicationFailure.retryable(reason, TRANSIENT_MAIL_ERROR);
+      }
+      const acceptedAt = activityClock();
+      await journal.sent(request.id, messageId, acceptedAt, rejected.length);
+      log.info('Courriel accepté par le serveur', {
+        ...about,
+        recipients: request.to.length + request.cc.length,
+        refused: rejected.length,
+      });
+      return {
+        status: 'sent',
+        messageId,
+        acceptedAt,
+        rejectedRecipients: rejected,
+        ...(possibleDuplicate ? { possibleDuplicate } : {}),
+      };
     },
     close() {
       transport.close();

@@ -158,6 +158,64 @@ export const equipmentSchema = z
   })
   .strict();
 
+/** The reminder ladders a convention may tune (docs/reminders.md); every key falls back to its default. */
+export const REMINDER_LADDERS = [
+  'signature',
+  'start',
+  'salary-payment',
+  'state-participation',
+  'co-financing',
+  'activity-report',
+  'committee-scheduling',
+  'committee-meeting',
+  'renewal-decision',
+  'denunciation-notice',
+  'expiry',
+] as const;
+export type ReminderLadderName = (typeof REMINDER_LADDERS)[number];
+
+const businessDayCount = z.number().int().min(1).max(260);
+const rungOffsets = z
+  .array(businessDayCount)
+  .max(8)
+  .refine((offsets) => new Set(offsets).size === offsets.length, { message: 'décalages en double' });
+
+export const reminderLadderSchema = z
+  .object({
+    before: rungOffsets.optional().describe('Rappels N jours ouvrés avant l’échéance'),
+    after: rungOffsets.optional().describe('Relances N jours ouvrés après l’échéance (retard)'),
+    every: businessDayCount
+      .nullable()
+      .optional()
+      .describe('Puis une relance tous les N jours ouvrés tant que rien n’est enregistré (null: aucune)'),
+    escalateAfter: businessDayCount
+      .nullable()
+      .optional()
+      .describe('À partir de N jours ouvrés de retard, la préfecture est mise en copie (null: jamais)'),
+  })
+  .strict();
+
+export const remindersSchema = z
+  .object({
+    hour: z
+      .number()
+      .int()
+      .min(7)
+      .max(19)
+      .optional()
+      .describe('Heure locale d’envoi des rappels dans le département (9 par défaut)'),
+    ...Object.fromEntries(REMINDER_LADDERS.map((name) => [name, reminderLadderSchema.optional()])),
+  } as { hour: z.ZodOptional<z.ZodNumber> } & Record<
+    ReminderLadderName,
+    z.ZodOptional<typeof reminderLadderSchema>
+  >)
+  .strict()
+  .refine((r) => !r.signature?.before?.length, {
+    message: 'les relances de signature se comptent après l’ouverture des signatures: utiliser "after"',
+    path: ['signature', 'before'],
+  });
+export type RemindersOverride = z.infer<typeof remindersSchema>;
+
 /**
  * Every blank of the template. Fields are optional while drafting; `missingBlanks` says which
  * ones still stop the draft from moving on, with their article.
@@ -186,6 +244,9 @@ export const conventionDataSchema = z
       .max(12)
       .optional()
       .describe('Ouverture de la concertation sur la reconduction, en mois avant l’échéance (6 par défaut)'),
+    reminders: remindersSchema
+      .optional()
+      .describe('Réglage des rappels par courriel; par défaut ceux de docs/reminders.md'),
   })
   .strict();
 export type ConventionData = z.infer<typeof conventionDataSchema>;

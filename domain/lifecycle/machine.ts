@@ -68,8 +68,6 @@ export const GUARD_RULES = {
 
 const isSelected = ({ event }: GuardArgs) =>
   event.type === 'RECORD_RECRUITMENT_DECISION' && event.payload.outcome === 'selected';
-const isRenew = ({ event }: GuardArgs) =>
-  event.type === 'RECORD_RENEWAL_DECISION' && event.payload.decision === 'renew';
 const completesSignatures = ({ context, event }: GuardArgs) =>
   event.type === 'SIGN' && rules.allSignedWith(context, event.payload.partyId);
 

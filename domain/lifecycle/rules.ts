@@ -72,6 +72,7 @@ const AMENDABLE_AFTER_DRAFTING = [
   /^parties\.[a-z0-9-]+\.(contacts|representative)(\.|$)/,
   /^followUpCommittee(\.|$)/,
   /^aniscgEmail$/,
+  /^reminders(\.|$)/,
 ];
 
 export const amendDraft = rule('AMEND', (context, event) => {
@@ -87,7 +88,7 @@ export const amendContacts = rule('AMEND', (context, event) => {
     if (!known || !AMENDABLE_AFTER_DRAFTING.some((allowed) => allowed.test(path)))
       return {
         ...refused(
-          `"${path}" fait partie des termes de la convention: après la rédaction, seuls les contacts, les représentants et le comité de suivi changent; les autres termes changent au renouvellement`,
+          `"${path}" fait partie des termes de la convention: après la rédaction, seuls les contacts, les représentants, le comité de suivi et les rappels changent; les autres termes changent au renouvellement`,
         ),
         field: path,
       };

@@ -11,16 +11,24 @@ export interface Recipient {
   email: string;
 }
 
+/** A calendar entry attached as an .ics file. */
 export interface IcsEvent {
+  /** Stable per deadline or meeting, so each new message updates the same calendar entry. */
   uid: string;
   /** Civil date of the deadline or meeting. */
   date: string;
-  /** Local start time "HH:MM"; absent for an all-day deadline. */
-  time: string | null;
+  /** Start instant (epoch ms) of a meeting; null for an all-day deadline. */
+  start: number | null;
   durationMinutes: number;
+  /** The département's zone, to say in words which local time is meant. */
   zone: string;
   title: string;
+  description: string | null;
   location: string | null;
+  /** Grows with each message about the same entry, so calendars keep the latest. */
+  sequence: number;
+  /** DTSTAMP: the instant the message was planned for, so a re-rendered file is identical. */
+  stamp: number;
 }
 
 export interface MailRequest {
@@ -38,6 +46,14 @@ export interface MailRequest {
 }
 
 export type MailOutcome =
-  | { status: 'sent'; messageId: string; acceptedAt: number; rejectedRecipients: string[] }
+  | {
+      status: 'sent';
+      messageId: string;
+      acceptedAt: number;
+      /** Addresses the server refused while it accepted the others. */
+      rejectedRecipients: string[];
+      /** An earlier attempt reached the SMTP transaction and left no trace of its end (docs/reminders.md). */
+      possibleDuplicate?: boolean;
+    }
   | { status: 'already-sent'; messageId: string }
   | { status: 'rejected'; messageId: string; reason: string };

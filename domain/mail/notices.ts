@@ -1,9 +1,22 @@
-import { formatFrenchDate } from '../calendar/dates';
-import { zoneOf } from '../calendar/departements';
+import { addDays, formatFrenchDate } from '../calendar/dates';
 import type { ConventionContext } from '../lifecycle/context';
 import { effectKey, type Effect, type NoticeKind } from '../lifecycle/effects';
-import { siteTitle } from '../lifecycle/view';
-import type { MailRequest, Recipient } from './mail-request';
+import { mailAction } from './actions';
+import { meetingIcs } from './calendar-entries';
+import { conventionHeader, dated, formatEuros, frenchMonth, frenchTime, mailId, type Fact } from './content';
+import type { MailRequest } from './mail-request';
+import {
+  addressing,
+  allParties,
+  committeeMembers,
+  hostServices,
+  organisations,
+  partiesWithRole,
+  partyRecipients,
+} from './recipients';
+
+export { mailId } from './content';
+export { partyRecipients } from './recipients';
 
 export const NOTICE_SUBJECTS: Record<NoticeKind, string> = {
   'recruitment-opened': 'Ouverture du recrutement',
@@ -20,117 +33,261 @@ export const NOTICE_SUBJECTS: Record<NoticeKind, string> = {
   terminated: 'Fin de la convention',
 };
 
-export function partyRecipients(context: ConventionContext, partyIds: string[]): Recipient[] {
-  return partyIds.flatMap((partyId) =>
-    (context.data.parties[partyId]?.contacts ?? []).map((contact) => ({ partyId, email: contact.email })),
-  );
+/**
+ * Notices the clock triggers at midnight (a term starts, the concertation opens): the reminder
+ * planner sends them at the first send slot instead (docs/reminders.md), under the same identity.
+ */
+export const PLANNED_NOTICES: readonly NoticeKind[] = ['in-force', 'concertation-opened', 'renewed'];
+
+function ledgerLabel(context: ConventionContext, itemId: string): string {
+  const item = context.ledger.find((i) => i.id === itemId);
+  if (!item) return itemId;
+  if (item.kind === 'salary') return `salaire de ${frenchMonth(item.month ?? '')}`;
+  if (item.kind === 'state-participation') return `participation de l’État, année ${item.termYear}`;
+  return `contribution de ${organisations(context, [item.payerPartyId])}, année ${item.termYear}`;
 }
 
-function allParties(context: ConventionContext): string[] {
-  return Object.keys(context.data.parties).sort();
+/** What each notice says beyond its subject: dates and facts read from the convention. */
+function noticeDetails(context: ConventionContext, notice: NoticeKind, key: string): Record<string, unknown> {
+  const term = context.term;
+  const termData = term
+    ? {
+        number: term.number,
+        start: dated(term.startDate),
+        end: dated(term.endDate),
+        noticeDeadline: dated(term.noticeDeadline),
+        concertationOpensOn: dated(term.concertationOpensOn),
+        next: dated(addDays(term.endDate, 1)),
+      }
+    : null;
+  const facts: Fact[] = [];
+  const details: Record<string, unknown> = { term: termData };
+  switch (notice) {
+    case 'recruitment-opened':
+    case 'recruitment-decided': {
+      const selected = context.recruitment.decision !== null;
+      details.selected = selected;
+      details.startsOn = context.recruitment.decision?.startsOn
+        ? dated(context.recruitment.decision.startsOn)
+        : null;
+      details.round = context.recruitment.round;
+      break;
+    }
+    case 'signatures-complete':
+    case 'in-force':
+    case 'renewed': {
+      const startDate = term?.startDate ?? context.data.startDate;
+      if (startDate) facts.push({ label: 'Prise d’effet', value: formatFrenchDate(startDate) });
+      if (term) facts.push({ label: 'Fin de la période', value: formatFrenchDate(term.endDate) });
+      const financing = context.data.financing;
+      if (financing) {
+        facts.push({
+          label: 'Salaire versé par l’employeur le',
+          value: `${financing.salaryPaymentDay} de chaque mois`,
+        });
+        facts.push({
+          label: 'Participation annuelle de l’État',
+          value: formatEuros(financing.stateAnnualParticipationEur),
+        });
+      }
+      details.hosts = organisations(context, hostServices(context));
+      break;
+    }
+    case 'suspended':
+    case 'resumed': {
+      const suspension = context.suspensions.at(-1) ?? null;
+      details.suspension = suspension
+        ? {
+            from: dated(suspension.from),
+            to: suspension.to ? dated(suspension.to) : null,
+            items: suspension.itemIds.map((id) => ledgerLabel(context, id)),
+          }
+        : null;
+      if (suspension) facts.push({ label: 'Suspendue depuis le', value: formatFrenchDate(suspension.from) });
+      if (suspension?.to) facts.push({ label: 'Reprise le', value: formatFrenchDate(suspension.to) });
+      break;
+    }
+    case 'vacancy':
+      details.vacantFrom = /^\d{4}-\d{2}-\d{2}$/.test(key) ? dated(key) : null;
+      if (details.vacantFrom)
+        facts.push({ label: 'Poste vacant à compter du', value: formatFrenchDate(key) });
+      break;
+    case 'concertation-opened':
+      if (term) {
+        facts.push({ label: 'Échéance de la convention', value: formatFrenchDate(term.endDate) });
+        facts.push({ label: 'Dénonciation possible jusqu’au', value: formatFrenchDate(term.noticeDeadline) });
+      }
+      details.action = mailAction(context.conventionId, 'RECORD_RENEWAL_DECISION', {
+        decision: 'renew',
+        decidedOn: 'AAAA-MM-JJ',
+      });
+      break;
+    case 'renewal-decided': {
+      const renewal = context.renewal;
+      details.decision = renewal?.decision ?? null;
+      details.decidedOn = renewal ? dated(renewal.decidedOn) : null;
+      if (renewal) facts.push({ label: 'Décision du', value: formatFrenchDate(renewal.decidedOn) });
+      break;
+    }
+    case 'denounced': {
+      const denunciation = context.denunciation;
+      details.by = denunciation ? organisations(context, [denunciation.partyId]) : null;
+      details.letterSentOn = denunciation ? dated(denunciation.letterSentOn) : null;
+      if (denunciation) {
+        facts.push({ label: 'Dénoncée par', value: organisations(context, [denunciation.partyId]) });
+        facts.push({ label: 'Lettre recommandée du', value: formatFrenchDate(denunciation.letterSentOn) });
+      }
+      if (term) facts.push({ label: 'Fin de la convention', value: formatFrenchDate(term.endDate) });
+      break;
+    }
+    case 'terminated': {
+      const termination = context.termination;
+      details.reason = termination?.reason ?? null;
+      details.on = termination ? dated(termination.on) : null;
+      if (termination) facts.push({ label: 'Fin le', value: formatFrenchDate(termination.on) });
+      break;
+    }
+  }
+  return { ...details, facts };
 }
 
-export function mailId(key: string): string {
-  return key.replace(/[^A-Za-z0-9.-]+/g, '.');
-}
-
-/** The emails an effect of the machine asks for, addressed to the convention's current contacts. */
-export function composeEffectMails(effect: Effect, context: ConventionContext): MailRequest[] {
-  const id = mailId(effectKey(context.conventionId, effect));
-  const title = siteTitle(context);
-  const base = {
+/** A notice to every party of the convention. */
+export function noticeMail(
+  context: ConventionContext,
+  notice: NoticeKind,
+  key: string,
+  id: string,
+): MailRequest {
+  const details = noticeDetails(context, notice, key);
+  return {
     id,
     conventionId: context.conventionId,
-    cc: [],
+    kind: 'notice',
+    template: `notices/${notice}`,
+    summary: `Avis aux parties — ${NOTICE_SUBJECTS[notice]}`,
+    ...addressing(partyRecipients(context, allParties(context)), []),
+    data: {
+      ...conventionHeader(context),
+      notice,
+      subject: NOTICE_SUBJECTS[notice],
+      action: null,
+      ...details,
+    },
     ics: null,
-    data: { conventionId: context.conventionId, title },
   };
+}
+
+/**
+ * The emails an effect of the machine asks for, addressed to the convention's current contacts.
+ * The ANISCG address is the only one outside the parties, for its own effect (art. 3).
+ */
+export function composeEffectMails(effect: Effect, context: ConventionContext): MailRequest[] {
+  const id = mailId(effectKey(context.conventionId, effect));
+  const header = conventionHeader(context);
   switch (effect.type) {
     case 'inform-aniscg': {
-      const functional = (context.data.functionalAuthorities ?? []).map((a) => a.partyId);
-      const to: Recipient[] = context.data.aniscgEmail
-        ? [{ partyId: null, email: context.data.aniscgEmail }]
-        : [];
+      const functional = hostServices(context);
+      const employer = context.data.employerPartyId;
       return [
         {
-          ...base,
+          id,
+          conventionId: context.conventionId,
           kind: 'aniscg',
           template: 'aniscg',
           summary: 'Information de l’ANISCG du recrutement',
-          to,
-          cc: partyRecipients(context, functional),
-          data: { ...base.data, reason: effect.reason, round: effect.round },
+          ...addressing(
+            context.data.aniscgEmail ? [{ partyId: null, email: context.data.aniscgEmail }] : [],
+            partyRecipients(context, functional),
+          ),
+          data: {
+            ...header,
+            reason: effect.reason,
+            round: effect.round,
+            functional: organisations(context, functional),
+            employer: employer ? organisations(context, [employer]) : null,
+            facts: [
+              { label: 'Site', value: header.title },
+              { label: 'Autorité fonctionnelle', value: organisations(context, functional) },
+              ...(employer ? [{ label: 'Employeur', value: organisations(context, [employer]) }] : []),
+              { label: 'Motif', value: effect.reason === 'creation' ? 'création du poste' : 'poste vacant' },
+            ] satisfies Fact[],
+            action: null,
+          },
+          ics: null,
         },
       ];
     }
     case 'notify-parties':
-      return [
-        {
-          ...base,
-          kind: 'notice',
-          template: `notice/${effect.notice}`,
-          summary: `Avis aux parties — ${NOTICE_SUBJECTS[effect.notice]}`,
-          to: partyRecipients(context, allParties(context)),
-          data: {
-            ...base.data,
-            notice: effect.notice,
-            subject: NOTICE_SUBJECTS[effect.notice],
-            term: context.term,
-          },
-        },
-      ];
+      if (PLANNED_NOTICES.includes(effect.notice)) return [];
+      return [noticeMail(context, effect.notice, effect.key, id)];
     case 'convene-committee': {
       const year = context.reviews.find((y) => y.term === effect.term && y.termYear === effect.termYear);
-      const members = [...new Set((context.data.followUpCommittee ?? []).map((m) => m.partyId))];
-      const zone = zoneOf(context.data.departement);
+      const meeting = year?.meeting;
+      if (!year || !meeting) return [];
+      const members = committeeMembers(context);
       return [
         {
-          ...base,
+          id,
+          conventionId: context.conventionId,
           kind: 'convocation',
           template: 'convocation',
           summary: `Convocation du comité de suivi — année ${effect.termYear}`,
-          to: partyRecipients(context, members),
+          ...addressing(partyRecipients(context, members), []),
           data: {
-            ...base.data,
+            ...header,
             termYear: effect.termYear,
-            meetingDate: effect.meetingDate,
-            meetingDateText: formatFrenchDate(effect.meetingDate),
-            time: year?.meeting?.time ?? null,
-            location: year?.meeting?.location ?? null,
+            deadline: { label: `Comité de suivi de l’année ${effect.termYear}`, ...dated(meeting.date) },
+            meeting: { ...dated(meeting.date), time: meeting.time, location: meeting.location },
+            reportSubmitted: year.report !== null,
+            members: organisations(context, members),
+            facts: [
+              { label: 'Date', value: formatFrenchDate(meeting.date) },
+              { label: 'Heure', value: frenchTime(meeting.time) },
+              { label: 'Lieu', value: meeting.location ?? 'à préciser par la préfecture' },
+              { label: 'Membres', value: organisations(context, members) },
+            ] satisfies Fact[],
+            action: null,
           },
-          ics: {
-            uid: `${id}@iscg`,
-            date: effect.meetingDate,
-            time: year?.meeting?.time ?? '10:00',
-            durationMinutes: 120,
-            zone,
-            title: `Comité de suivi — ${title}`,
-            location: year?.meeting?.location ?? null,
-          },
+          ics: meetingIcs(context, year, meeting, meeting.scheduledAt),
         },
       ];
     }
     case 'send-review-to-procureur': {
       const year = context.reviews.find((y) => y.term === effect.term && y.termYear === effect.termYear);
-      const withRole = (role: string) =>
-        Object.entries(context.data.parties)
-          .filter(([, p]) => p.role === role)
-          .map(([pid]) => pid);
+      const report = year?.report ?? null;
+      const review = year?.review ?? null;
       return [
         {
-          ...base,
+          id,
+          conventionId: context.conventionId,
           kind: 'procureur',
           template: 'procureur',
           summary: `Envoi du bilan au procureur — année ${effect.termYear}`,
-          to: partyRecipients(context, withRole('procureur')),
-          cc: partyRecipients(context, withRole('etat')),
+          ...addressing(
+            partyRecipients(context, partiesWithRole(context, 'procureur')),
+            partyRecipients(context, partiesWithRole(context, 'etat')),
+          ),
           data: {
-            ...base.data,
+            ...header,
             termYear: effect.termYear,
-            report: year?.report ?? null,
-            recommendations: year?.review?.recommendations ?? [],
-            heldOn: year?.review?.heldOn ?? null,
+            report: report
+              ? {
+                  submittedOn: dated(report.submittedOn),
+                  documentRef: report.documentRef,
+                  statistics: Object.entries(report.statistics).map(([name, value]) => ({ name, value })),
+                }
+              : null,
+            recommendations: review?.recommendations ?? [],
+            heldOn: review ? dated(review.heldOn) : null,
+            minutesRef: review?.minutesRef ?? null,
+            facts: [
+              ...(review ? [{ label: 'Comité tenu le', value: formatFrenchDate(review.heldOn) }] : []),
+              ...(report ? [{ label: 'Bilan remis le', value: formatFrenchDate(report.submittedOn) }] : []),
+              ...(report ? [{ label: 'Référence du bilan', value: report.documentRef }] : []),
+            ] satisfies Fact[],
+            action: null,
           },
+          ics: null,
         },
       ];
     }

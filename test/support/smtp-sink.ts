@@ -11,6 +11,8 @@ export interface ReceivedMail {
   html: string;
   date: Date;
   receivedAt: number;
+  /** The SMTP envelope's recipients (RCPT TO accepted), lower-cased. */
+  envelopeTo: string[];
   headers: Record<string, string>;
   attachments: { filename: string | undefined; contentType: string; content: string }[];
 }
@@ -29,6 +31,8 @@ export class SmtpSink {
   /** Recipients refused with 550 at RCPT time while the others are accepted. */
   readonly refusedRecipients = new Set<string>();
   refusals = 0;
+  /** While above zero, each DATA is refused with this mode and the count goes down (then back to `mode`). */
+  private scripted: { remaining: number; mode: SinkMode } = { remaining: 0, mode: { kind: 'accept' } };
   private server: SMTPServer;
   port = 0;
 
@@ -44,8 +48,13 @@ export class SmtpSink {
         }
         callback();
       },
-      onData: (stream, _session, callback) => {
-        const mode = this.mode;
+      onData: (stream, session, callback) => {
+        let mode = this.mode;
+        if (this.scripted.remaining > 0) {
+          this.scripted.remaining--;
+          mode = this.scripted.mode;
+        }
+        const envelopeTo = session.envelope.rcptTo.map((a) => a.address.toLowerCase());
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
@@ -60,7 +69,7 @@ export class SmtpSink {
           }
           simpleParser(Buffer.concat(chunks))
             .then((mail) => {
-              this.received.push(toReceived(mail));
+              this.received.push({ ...toReceived(mail), envelopeTo });
               callback();
             })
             .catch((error: Error) => callback(error));
@@ -92,6 +101,22 @@ export class SmtpSink {
   clear(): void {
     this.received.length = 0;
   }
+
+  /** Refuses the next `count` messages (at the end of DATA) with `mode`, then answers as `mode` says. */
+  refuseNext(count: number, mode: Exclude<SinkMode, { kind: 'accept' }>): void {
+    this.scripted = { remaining: count, mode };
+  }
+
+  /** Resolves once `count` messages have been received; rejects after `timeoutMs` of real time. */
+  async waitFor(count: number, timeoutMs = 10_000): Promise<ReceivedMail[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.received.length < count) {
+      if (Date.now() > deadline)
+        throw new Error(`SMTP sink: ${this.received.length} message(s) received, ${count} expected`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return this.received;
+  }
 }
 
 function addresses(field: ParsedMail['to']): string[] {
@@ -100,7 +125,7 @@ function addresses(field: ParsedMail['to']): string[] {
   return list.flatMap((a) => a.value.map((v) => (v.address ?? '').toLowerCase()));
 }
 
-function toReceived(mail: ParsedMail): ReceivedMail {
+function toReceived(mail: ParsedMail): Omit<ReceivedMail, 'envelopeTo'> {
   const headers: Record<string, string> = {};
   for (const [key, value] of mail.headers)
     headers[key] = typeof value === 'string' ? value : JSON.stringify(value);

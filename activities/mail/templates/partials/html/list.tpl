@@ -1,0 +1,5 @@
+<ul>
+  {{#each items}}
+  <li>{{this}}</li>
+  {{/each}}
+</ul>

@@ -1,0 +1,5 @@
+<ul>
+  {{#each report.statistics}}
+  <li>{{name}} : {{value}}</li>
+  {{/each}}
+</ul>

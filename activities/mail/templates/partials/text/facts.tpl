@@ -1,0 +1,3 @@
+{{#each facts}}
+{{label}} : {{value}}
+{{/each}}

@@ -1,0 +1,3 @@
+{{#each items}}
+- {{this}}
+{{/each}}

@@ -1,0 +1,3 @@
+{{#each report.statistics}}
+- {{name}} : {{value}}
+{{/each}}
