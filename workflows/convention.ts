@@ -8,6 +8,7 @@ import {
   continueAsNew,
   log,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -31,7 +32,7 @@ import type { ExternalEvent } from '../domain/lifecycle/events';
 import { phaseOf } from '../domain/lifecycle/phase';
 import type { Refusal } from '../domain/lifecycle/refusal';
 import { conventionView } from '../domain/lifecycle/view';
-import type { MailRequest } from '../domain/mail/mail-request';
+import type { MailOutcome, MailRequest } from '../domain/mail/mail-request';
 import { composeEffectMails } from '../domain/mail/notices';
 import { currentDetails, searchAttributeValues, type SearchAttributeValues } from '../domain/presentation';
 import { planReminders, type Wake } from '../domain/reminders/plan';
@@ -52,10 +53,16 @@ import {
   type IdempotencyRecord,
 } from '../domain/temporal-contract';
 
-const { sendMail } = proxyActivities<ConventionActivities>({
-  startToCloseTimeout: '1 minute',
-  // Transient SMTP failures (4xx, connection lost) retry with backoff; permanent ones (5xx)
-  // come back as a `rejected` outcome, recorded on the convention.
+/**
+ * Emails go out as one local activity per wake-up, with every message due at that moment: a
+ * reminder then costs a marker in the history instead of a scheduled activity and a second
+ * workflow task, which keeps a whole term well under a thousand events. Transient SMTP failures
+ * (4xx, connection lost) retry with backoff, beyond a minute through durable timers; permanent
+ * ones (5xx) come back as `rejected` outcomes, recorded on the convention.
+ */
+const { sendMails } = proxyLocalActivities<ConventionActivities>({
+  startToCloseTimeout: '2 minutes',
+  localRetryThreshold: '1 minute',
   retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
 });
 
@@ -70,8 +77,8 @@ const { deliverWebhook } = proxyActivities<ConventionActivities>({
   },
 });
 
-/** Keys are kept three years: long enough to outlive a renewal, short enough to bound the state. */
-const IDEMPOTENCY_RETENTION_MS = 3 * 366 * 24 * 3600 * 1000;
+/** Keys are kept seven years, two full terms: a repeat after a renewal still gets its first answer. */
+const IDEMPOTENCY_RETENTION_MS = 7 * 366 * 24 * 3600 * 1000;
 /** Continue-as-new well before Temporal's own limits, even if the server does not suggest it. */
 const MAX_HISTORY_EVENTS = 8000;
 
@@ -275,16 +282,15 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
       }
   };
 
-  const deliver = async (mail: MailRequest) => {
-    if (sentMessages[mail.id] !== undefined) return;
-    const outcome = await sendMail.executeWithOptions({ summary: mail.summary }, [mail]);
+  const recordOutcome = (mail: MailRequest, outcome: MailOutcome) => {
     sentMessages[mail.id] = Date.now();
+    const recipients = [...mail.to, ...mail.cc];
     if (outcome.status === 'rejected')
       deliveryFailures.push({
         messageId: outcome.messageId,
         kind: mail.kind,
         at: Date.now(),
-        recipients: [...mail.to, ...mail.cc].map((r) => r.partyId ?? 'externe'),
+        recipients: recipients.map((r) => r.partyId ?? 'externe'),
         reason: outcome.reason,
       });
     else if (outcome.status === 'sent' && outcome.rejectedRecipients.length > 0)
@@ -292,19 +298,21 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
         messageId: outcome.messageId,
         kind: mail.kind,
         at: Date.now(),
-        recipients: [...mail.to, ...mail.cc]
+        recipients: recipients
           .filter((r) => outcome.rejectedRecipients.includes(r.email))
           .map((r) => r.partyId ?? 'externe'),
         reason: 'adresse(s) refusée(s) par le serveur de messagerie',
       });
   };
 
-  const runEffects = async () => {
-    while (pendingEffects.length > 0) {
-      const effect = pendingEffects[0]!;
-      for (const mail of composeEffectMails(effect, snapshot.context)) await deliver(mail);
-      pendingEffects.shift();
-    }
+  /** Sends, in one local activity, every message not sent yet. */
+  const deliver = async (mails: MailRequest[]) => {
+    const batch = mails.filter(
+      (mail, i) => sentMessages[mail.id] === undefined && mails.findIndex((m) => m.id === mail.id) === i,
+    );
+    if (batch.length === 0) return;
+    const outcomes = await sendMails.executeWithOptions({ summary: batchSummary(batch) }, [batch]);
+    batch.forEach((mail, i) => recordOutcome(mail, outcomes[i]!));
   };
 
   const publish = () => {
@@ -327,12 +335,15 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
   for (;;) {
     advanceClock(Date.now());
     dispatchChanges();
-    await runEffects();
+    const handled = pendingEffects.length;
+    const effectMails = pendingEffects.flatMap((effect) => composeEffectMails(effect, snapshot.context));
     const plan = planReminders(snapshot, Date.now(), sentMessages);
-    for (const mail of plan.due) await deliver(mail);
+    await deliver([...effectMails, ...plan.due]);
+    pendingEffects.splice(0, handled);
     if (changed || plan.due.length > 0) publish();
     changed = false;
-    if (isTerminated(snapshot)) break;
+    // An ended convention stays until its last planned notice has gone out.
+    if (isTerminated(snapshot) && plan.next === null) break;
 
     const currentTerm = snapshot.context.term?.number ?? 0;
     if (runTerm === 0) runTerm = currentTerm;
@@ -361,7 +372,10 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
 
     const wake = earliest(nextClockWake(snapshot), plan.next);
     alarm.setFor(wake);
-    await Promise.race([alarm.rang, condition(() => changed || pendingEffects.length > 0 || pendingChanges.length > 0)]);
+    await Promise.race([
+      alarm.rang,
+      condition(() => changed || pendingEffects.length > 0 || pendingChanges.length > 0),
+    ]);
   }
   alarm.setFor(null);
 
@@ -377,20 +391,24 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
 }
 
 /**
- * One durable timer for the next instant that matters. An update that leaves that instant
- * unchanged keeps the running timer, so the history does not fill with cancelled timers.
+ * One durable timer for the next instant that matters. An update that leaves that instant and
+ * its label unchanged keeps the running timer, so the history does not fill with cancelled timers.
  */
 class Alarm {
   private target: number | null = null;
+  private summary: string | null = null;
   private scope: CancellationScope | null = null;
   rang: Promise<void> = new Promise(() => undefined);
 
   setFor(wake: Wake | null): void {
     const at = wake ? Math.max(wake.at, Date.now() + 1000) : null;
-    if (at === this.target && (at === null || this.isPending)) return;
+    const summary = wake?.summary ?? null;
+    // Same instant, other label (a party signed): restart it, so the UI says who is still awaited.
+    if (at === this.target && summary === this.summary && (at === null || this.isPending)) return;
     this.scope?.cancel();
     this.scope = null;
     this.target = at;
+    this.summary = summary;
     this.isPending = at !== null;
     if (at === null || !wake) {
       this.rang = new Promise(() => undefined);
@@ -411,6 +429,16 @@ class Alarm {
   }
 
   private isPending = false;
+}
+
+/** The local activity's summary in the UI: what goes out, in French, without any address. */
+function batchSummary(mails: MailRequest[]): string {
+  if (mails.length === 1) return mails[0]!.summary;
+  const listed = mails
+    .slice(0, 3)
+    .map((m) => m.summary)
+    .join(' ; ');
+  return `${mails.length} courriels: ${listed}${mails.length > 3 ? ' ; …' : ''}`;
 }
 
 function earliest(a: Wake | null, b: Wake | null): Wake | null {

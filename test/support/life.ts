@@ -33,11 +33,25 @@ export class Life {
     if (target > now) await this.h.env.sleep(target - now);
   }
 
-  send(type: ExternalEventType, payload: unknown, actor: Actor = OPERATOR, idempotencyKey?: string): Promise<EventResult> {
-    return this.h.conventions.send(this.conventionId, { type, payload, actor, ...(idempotencyKey ? { idempotencyKey } : {}) });
+  send(
+    type: ExternalEventType,
+    payload: unknown,
+    actor: Actor = OPERATOR,
+    idempotencyKey?: string,
+  ): Promise<EventResult> {
+    return this.h.conventions.send(this.conventionId, {
+      type,
+      payload,
+      actor,
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+    });
   }
 
-  async refusal(type: ExternalEventType, payload: unknown, actor: Actor = OPERATOR): Promise<ConventionError['refusal']> {
+  async refusal(
+    type: ExternalEventType,
+    payload: unknown,
+    actor: Actor = OPERATOR,
+  ): Promise<ConventionError['refusal']> {
     try {
       await this.send(type, payload, actor);
     } catch (error) {
@@ -65,7 +79,11 @@ export class Life {
   async signAll(create: ConventionCreate, signedOn: CivilDate): Promise<void> {
     await this.goTo(signedOn);
     for (const partyId of signatoryPartyIds(create.data))
-      await this.send('SIGN', { partyId, signerName: `Signataire ${partyId}`, signerTitle: 'Représentant', signedOn }, party(partyId));
+      await this.send(
+        'SIGN',
+        { partyId, signerName: `Signataire ${partyId}`, signerTitle: 'Représentant', signedOn },
+        party(partyId),
+      );
   }
 
   /** Writes every run's history (continue-as-new included) for the replay tests, when recording is asked. */

@@ -52,6 +52,7 @@ export async function startTimeSkipping(): Promise<TimeSkippingHarness> {
   const taskQueue = `test-${process.pid}-${++queueCounter}-${Date.now()}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iscg-test-'));
   const conventions = new ConventionsClient(env.client, taskQueue, { aniscgEmail: 'aniscg@aniscg.example' });
+  const running = new Set<Worker>();
   return {
     env,
     sink,
@@ -74,13 +75,17 @@ export async function startTimeSkipping(): Promise<TimeSkippingHarness> {
         },
         webhooks: { allowPrivateDestinations: true, timeoutMs: 5_000 },
       });
+      running.add(worker);
       try {
         return await worker.runUntil(fn(worker));
       } finally {
+        running.delete(worker);
         close();
       }
     },
     async teardown() {
+      // A test that timed out leaves its worker polling: stop it, or jest never exits.
+      for (const worker of running) if (worker.getState() === 'RUNNING') worker.shutdown();
       await sink.stop();
       await env.teardown();
       fs.rmSync(dataDir, { recursive: true, force: true });

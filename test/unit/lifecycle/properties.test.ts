@@ -13,14 +13,15 @@ const PARTIES = ['etat', 'police', 'cd59', 'commune-lille', 'association', 'proc
 const actorArb: fc.Arbitrary<Actor> = fc.oneof(
   fc.constant<Actor>({ kind: 'operator' }),
   fc.constantFrom(...PARTIES).map<Actor>((partyId) => ({ kind: 'party', partyId })),
-  fc.constantFrom('etat', 'association', 'commune').map((role) => ({ kind: 'party-role', role }) as Actor),
+  fc.constantFrom('etat', 'association', 'commune').map<Actor>((role) => ({ kind: 'party-role', role })),
 );
 
 /** Events with plausible payloads (dates around "today", ids from the fixture) and some junk. */
 /** Dates are drawn as offsets from "today" and resolved when the step runs. */
 const OFFSET = 'today+';
 function resolveDates(value: unknown, today: CivilDate): unknown {
-  if (typeof value === 'string' && value.startsWith(OFFSET)) return addDays(today, Number(value.slice(OFFSET.length)));
+  if (typeof value === 'string' && value.startsWith(OFFSET))
+    return addDays(today, Number(value.slice(OFFSET.length)));
   if (Array.isArray(value)) return value.map((v) => resolveDates(v, today));
   if (value && typeof value === 'object')
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveDates(v, today)]));
@@ -31,9 +32,15 @@ function eventArb(): fc.Arbitrary<{ type: ExternalEventType; payload: unknown; a
   const near = fc.integer({ min: -40, max: 40 }).map((n) => `${OFFSET}${n}`);
   const partyId = fc.constantFrom(...PARTIES);
   const itemId = fc
-    .tuple(fc.integer({ min: 2027, max: 2030 }), fc.integer({ min: 1, max: 12 }), fc.constantFrom('salaire', 'etat', 'cd59'))
+    .tuple(
+      fc.integer({ min: 2027, max: 2030 }),
+      fc.integer({ min: 1, max: 12 }),
+      fc.constantFrom('salaire', 'etat', 'cd59'),
+    )
     .map(([y, m, kind]) =>
-      kind === 'salaire' ? `t1-salaire-${y}-${String(m).padStart(2, '0')}` : `t1-${kind}-annee-${(m % 3) + 1}`,
+      kind === 'salaire'
+        ? `t1-salaire-${y}-${String(m).padStart(2, '0')}`
+        : `t1-${kind}-annee-${(m % 3) + 1}`,
     );
   const payloads: fc.Arbitrary<{ type: ExternalEventType; payload: unknown }>[] = [
     fc.record({ type: fc.constant('SUBMIT_DRAFT' as const), payload: fc.constant({}) }),
@@ -41,14 +48,20 @@ function eventArb(): fc.Arbitrary<{ type: ExternalEventType; payload: unknown; a
       type: fc.constant('AMEND' as const),
       payload: fc.oneof(
         fc.record({ patch: fc.record({ jobDescriptionRef: fc.string({ maxLength: 5 }) }) }),
-        fc.record({ patch: fc.record({ financing: fc.record({ salaryPaymentDay: fc.integer({ min: -2, max: 40 }) }) }) }),
+        fc.record({
+          patch: fc.record({ financing: fc.record({ salaryPaymentDay: fc.integer({ min: -2, max: 40 }) }) }),
+        }),
       ),
     }),
     fc.record({
       type: fc.constant('COMPOSE_SELECTION_COMMITTEE' as const),
       payload: fc.record({
         members: fc.array(
-          fc.record({ partyId, authority: fc.constantFrom('hierarchique', 'fonctionnelle', 'autre'), title: fc.constant('membre') }),
+          fc.record({
+            partyId,
+            authority: fc.constantFrom('hierarchique', 'fonctionnelle', 'autre'),
+            title: fc.constant('membre'),
+          }),
           { minLength: 1, maxLength: 3 },
         ),
       }),
@@ -59,18 +72,33 @@ function eventArb(): fc.Arbitrary<{ type: ExternalEventType; payload: unknown; a
     }),
     fc.record({
       type: fc.constant('RECORD_RECRUITMENT_DECISION' as const),
-      payload: fc.oneof(fc.constant({ outcome: 'selected', candidateRef: 'C-1' }), fc.constant({ outcome: 'no_suitable_candidate' })),
+      payload: fc.oneof(
+        fc.constant({ outcome: 'selected', candidateRef: 'C-1' }),
+        fc.constant({ outcome: 'no_suitable_candidate' }),
+      ),
     }),
     fc.record({
       type: fc.constant('SIGN' as const),
-      payload: fc.record({ partyId, signerName: fc.constant('S'), signerTitle: fc.constant('T'), signedOn: near }),
+      payload: fc.record({
+        partyId,
+        signerName: fc.constant('S'),
+        signerTitle: fc.constant('T'),
+        signedOn: near,
+      }),
     }),
     fc.record({ type: fc.constant('REOPEN_DRAFTING' as const), payload: fc.constant({ reason: 'r' }) }),
     fc.record({
       type: fc.constant('RECORD_PAYMENT' as const),
-      payload: fc.record({ itemId, paidOn: near, amountEur: fc.option(fc.constantFrom(5000, 20000, 99999), { nil: undefined }) }),
+      payload: fc.record({
+        itemId,
+        paidOn: near,
+        amountEur: fc.option(fc.constantFrom(5000, 20000, 99999), { nil: undefined }),
+      }),
     }),
-    fc.record({ type: fc.constant('RECORD_NON_PAYMENT' as const), payload: fc.record({ itemId, notedOn: near }) }),
+    fc.record({
+      type: fc.constant('RECORD_NON_PAYMENT' as const),
+      payload: fc.record({ itemId, notedOn: near }),
+    }),
     fc.record({
       type: fc.constant('SUBMIT_ACTIVITY_REPORT' as const),
       payload: fc.record({
@@ -127,17 +155,27 @@ function progress(driver: Driver, choice: boolean): void {
             { partyId: 'police', authority: 'fonctionnelle', title: 'c' },
           ],
         });
-      else if (!driver.context.recruitment.applications) driver.attempt('RECORD_APPLICATIONS', { count: 1, references: ['C-1'] });
-      else driver.attempt('RECORD_RECRUITMENT_DECISION', choice ? { outcome: 'selected', candidateRef: 'C-1' } : { outcome: 'no_suitable_candidate' });
+      else if (!driver.context.recruitment.applications)
+        driver.attempt('RECORD_APPLICATIONS', { count: 1, references: ['C-1'] });
+      else
+        driver.attempt(
+          'RECORD_RECRUITMENT_DECISION',
+          choice ? { outcome: 'selected', candidateRef: 'C-1' } : { outcome: 'no_suitable_candidate' },
+        );
       return;
     case 'signature':
       if (firstUnsigned)
-        driver.attempt('SIGN', { partyId: firstUnsigned, signerName: 'S', signerTitle: 'T', signedOn: today }, { kind: 'operator' });
+        driver.attempt(
+          'SIGN',
+          { partyId: firstUnsigned, signerName: 'S', signerTitle: 'T', signedOn: today },
+          { kind: 'operator' },
+        );
       return;
     case 'active':
     case 'renewal': {
       const due = driver.context.ledger.find((i) => !isSettled(i) && !i.nonPayment && i.dueDate <= today);
-      if (choice && due) driver.attempt('RECORD_NON_PAYMENT', { itemId: due.id, notedOn: today }, { kind: 'operator' });
+      if (choice && due)
+        driver.attempt('RECORD_NON_PAYMENT', { itemId: due.id, notedOn: today }, { kind: 'operator' });
       else driver.goTo(addDays(today, 200));
       return;
     }
@@ -164,7 +202,9 @@ function checkInvariants(snapshot: ConventionSnapshot): void {
   const ids = context.ledger.map((i) => i.id);
   expect(new Set(ids).size).toBe(ids.length);
   const overpaid = context.ledger.filter(
-    (item) => item.kind !== 'salary' && item.payments.reduce((sum, p) => sum + (p.amountEur ?? 0), 0) > (item.plannedAmountEur ?? 0) + 0.01,
+    (item) =>
+      item.kind !== 'salary' &&
+      item.payments.reduce((sum, p) => sum + (p.amountEur ?? 0), 0) > (item.plannedAmountEur ?? 0) + 0.01,
   );
   expect(overpaid).toEqual([]);
   expect(JSON.parse(JSON.stringify(persist(snapshot)))).toEqual(persist(snapshot));
@@ -175,59 +215,86 @@ test('no sequence of events reaches an inconsistent state, and every refusal lea
   const today = () => localDate(driver.now, '59');
   const stepArb: fc.Arbitrary<Step> = fc.oneof(
     { weight: 5, arbitrary: eventArb().map((event) => ({ kind: 'event' as const, event })) },
-    { weight: 1, arbitrary: fc.integer({ min: 1, max: 200 }).map((days) => ({ kind: 'wait' as const, days })) },
+    {
+      weight: 1,
+      arbitrary: fc.integer({ min: 1, max: 200 }).map((days) => ({ kind: 'wait' as const, days })),
+    },
     { weight: 4, arbitrary: fc.boolean().map((choice) => ({ kind: 'progress' as const, choice })) },
   );
   fc.assert(
-    fc.property(fc.array(stepArb, { minLength: 20, maxLength: 80, size: 'max' }), fc.boolean(), (steps, startFromActive) => {
-      // A start date far enough ahead that signatures usually come before it.
-      driver = new Driver(conventionCreate('prop', { startDate: startFromActive ? '2027-03-01' : '2028-06-01' }), '2026-12-01');
-      if (startFromActive) {
-        driver.send('SUBMIT_DRAFT', {});
-        driver
-          .send('COMPOSE_SELECTION_COMMITTEE', {
-            members: [
-              { partyId: 'association', authority: 'hierarchique', title: 'd' },
-              { partyId: 'police', authority: 'fonctionnelle', title: 'c' },
-            ],
-          })
-          .send('RECORD_APPLICATIONS', { count: 1, references: ['C-1'] })
-          .send('RECORD_RECRUITMENT_DECISION', { outcome: 'selected', candidateRef: 'C-1' });
-        driver.goTo('2027-01-11');
-        for (const partyId of signatoryPartyIds(driver.context.data))
-          driver.send('SIGN', { partyId, signerName: 'S', signerTitle: 'T', signedOn: '2027-01-11' }, { kind: 'party', partyId });
-        driver.goTo('2027-03-01');
-      }
-      for (const step of steps) {
-        if (step.kind === 'progress') {
-          progress(driver, step.choice);
+    fc.property(
+      fc.array(stepArb, { minLength: 20, maxLength: 80, size: 'max' }),
+      fc.boolean(),
+      (steps, startFromActive) => {
+        // A start date far enough ahead that signatures usually come before it.
+        driver = new Driver(
+          conventionCreate('prop', { startDate: startFromActive ? '2027-03-01' : '2028-06-01' }),
+          '2026-12-01',
+        );
+        if (startFromActive) {
+          driver.send('SUBMIT_DRAFT', {});
+          driver
+            .send('COMPOSE_SELECTION_COMMITTEE', {
+              members: [
+                { partyId: 'association', authority: 'hierarchique', title: 'd' },
+                { partyId: 'police', authority: 'fonctionnelle', title: 'c' },
+              ],
+            })
+            .send('RECORD_APPLICATIONS', { count: 1, references: ['C-1'] })
+            .send('RECORD_RECRUITMENT_DECISION', { outcome: 'selected', candidateRef: 'C-1' });
+          driver.goTo('2027-01-11');
+          for (const partyId of signatoryPartyIds(driver.context.data))
+            driver.send(
+              'SIGN',
+              { partyId, signerName: 'S', signerTitle: 'T', signedOn: '2027-01-11' },
+              { kind: 'party', partyId },
+            );
+          driver.goTo('2027-03-01');
+        }
+        for (const step of steps) {
+          if (step.kind === 'progress') {
+            progress(driver, step.choice);
+            checkInvariants(driver.snapshot);
+            continue;
+          }
+          if (step.kind === 'wait') {
+            driver.goTo(addDays(today(), step.days));
+            checkInvariants(driver.snapshot);
+            continue;
+          }
+          driver.snapshot = tick(driver.snapshot, driver.now).snapshot;
+          const before = JSON.stringify(persist(driver.snapshot));
+          const payload = resolveDates(step.event.payload, today());
+          const decision = decide(driver.snapshot, {
+            ...step.event,
+            payload,
+            at: driver.now,
+          } as ExternalEvent);
+          if (decision.ok) {
+            expect(decision.snapshot.context.history.length).toBe(driver.snapshot.context.history.length + 1);
+            driver.snapshot = decision.snapshot;
+          } else {
+            expect(['invalid', 'forbidden', 'refused', 'conflict']).toContain(decision.refusal.code);
+            expect(decision.refusal.message.length).toBeGreaterThan(0);
+            expect(JSON.stringify(persist(driver.snapshot))).toBe(before);
+          }
           checkInvariants(driver.snapshot);
-          continue;
         }
-        if (step.kind === 'wait') {
-          driver.goTo(addDays(today(), step.days));
-          checkInvariants(driver.snapshot);
-          continue;
-        }
-        driver.snapshot = tick(driver.snapshot, driver.now).snapshot;
-        const before = JSON.stringify(persist(driver.snapshot));
-        const payload = resolveDates(step.event.payload, today());
-        const decision = decide(driver.snapshot, { ...step.event, payload, at: driver.now } as ExternalEvent);
-        if (decision.ok) {
-          expect(decision.snapshot.context.history.length).toBe(driver.snapshot.context.history.length + 1);
-          driver.snapshot = decision.snapshot;
-        } else {
-          expect(['invalid', 'forbidden', 'refused', 'conflict']).toContain(decision.refusal.code);
-          expect(decision.refusal.message.length).toBeGreaterThan(0);
-          expect(JSON.stringify(persist(driver.snapshot))).toBe(before);
-        }
-        checkInvariants(driver.snapshot);
-      }
-    }),
+      },
+    ),
     { numRuns: 100 },
   );
   // The generator must reach every phase, or the property says little.
   expect([...phasesSeen].sort()).toEqual(
-    ['active', 'awaiting_start', 'drafting', 'recruitment', 'renewal', 'signature', 'suspended', 'terminated'].sort(),
+    [
+      'active',
+      'awaiting_start',
+      'drafting',
+      'recruitment',
+      'renewal',
+      'signature',
+      'suspended',
+      'terminated',
+    ].sort(),
   );
 });
