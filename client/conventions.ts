@@ -3,6 +3,7 @@ import {
   Connection,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
+  type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
 import type { TemporalConnectionConfig } from '../config/env';
@@ -15,13 +16,16 @@ import { newConvention } from '../domain/lifecycle/decide';
 import type { Actor } from '../domain/lifecycle/events';
 import type { Refusal } from '../domain/lifecycle/refusal';
 import { conventionView } from '../domain/lifecycle/view';
-import { searchAttributeValues, staticSummary } from '../domain/presentation';
+import { searchAttributeValues, staticDetails, staticSummary } from '../domain/presentation';
 import {
   CONVENTION_WORKFLOW_TYPE,
   applyEventUpdate,
   getStateQuery,
   searchAttributes,
+  subscribeWebhookUpdate,
+  unsubscribeWebhookUpdate,
   type ConventionState,
+  type SubscribeWebhookRequest,
   type ConventionWorkflowInput,
   type EventRequest,
   type EventResult,
@@ -53,12 +57,18 @@ export interface ConventionSummary {
   startTime: string;
 }
 
-export async function connectClient(config: TemporalConnectionConfig): Promise<Client> {
-  const connection = await Connection.connect({
-    address: config.address,
-    tls: config.tls ?? undefined,
-    apiKey: config.apiKey,
-  });
+/**
+ * One Temporal client for the process. `lazy` connects on first use, so a server that starts later
+ * (or restarts) does not stop the caller: the API then answers 503 until Temporal is back.
+ */
+export async function connectClient(
+  config: TemporalConnectionConfig,
+  options: { lazy?: boolean } = {},
+): Promise<Client> {
+  const connectionOptions = { address: config.address, tls: config.tls ?? undefined, apiKey: config.apiKey };
+  const connection = options.lazy
+    ? Connection.lazy(connectionOptions)
+    : await Connection.connect(connectionOptions);
   return new Client({ connection, namespace: config.namespace });
 }
 
@@ -103,7 +113,7 @@ export class ConventionsClient {
         taskQueue: this.taskQueue,
         args: [{ create: { ...create, actor } } satisfies ConventionWorkflowInput],
         staticSummary: staticSummary(preview),
-        staticDetails: `Convention ISCG ${create.data.departement}, créée le ${new Date().toISOString().slice(0, 10)}`,
+        staticDetails: staticDetails(preview, preview.today),
         typedSearchAttributes: new TypedSearchAttributes([
           { key: searchAttributes.phase, value: values.phase },
           { key: searchAttributes.departement, value: values.departement },
@@ -134,13 +144,34 @@ export class ConventionsClient {
     }
   }
 
+  /**
+   * Sends an event. Repeats with the same idempotency key are recognised by the workflow itself
+   * (across continue-as-new too), not by a Temporal update id: the server would answer a reused
+   * update id with the first outcome even when the body differs, hiding the conflict.
+   */
   async send(conventionId: string, request: EventRequest): Promise<EventResult> {
-    const handle = this.client.workflow.getHandle(conventionId);
+    return this.update(conventionId, (handle) => handle.executeUpdate(applyEventUpdate, { args: [request] }));
+  }
+
+  /** Subscribes a client system to the convention's state changes. */
+  async subscribeWebhook(
+    conventionId: string,
+    request: SubscribeWebhookRequest,
+  ): Promise<{ subscriptionId: string }> {
+    return this.update(conventionId, (handle) =>
+      handle.executeUpdate(subscribeWebhookUpdate, { args: [request] }),
+    );
+  }
+
+  async unsubscribeWebhook(conventionId: string, id: string): Promise<{ removed: boolean }> {
+    return this.update(conventionId, (handle) =>
+      handle.executeUpdate(unsubscribeWebhookUpdate, { args: [{ id }] }),
+    );
+  }
+
+  private async update<T>(conventionId: string, run: (handle: WorkflowHandle) => Promise<T>): Promise<T> {
     try {
-      return await handle.executeUpdate(applyEventUpdate, {
-        args: [request],
-        ...(request.idempotencyKey ? { updateId: `idem-${request.idempotencyKey}` } : {}),
-      });
+      return await run(this.client.workflow.getHandle(conventionId));
     } catch (error) {
       const refusal = refusalFrom(error);
       if (refusal) throw new ConventionError(refusal);
@@ -162,7 +193,7 @@ export class ConventionsClient {
     }
   }
 
-  async list(query: string, pageSize = 100): Promise<ConventionSummary[]> {
+  async list(query: string, pageSize = 100, limit = Number.POSITIVE_INFINITY): Promise<ConventionSummary[]> {
     const summaries: ConventionSummary[] = [];
     const fullQuery = `WorkflowType = '${CONVENTION_WORKFLOW_TYPE}'${query ? ` AND (${query})` : ''}`;
     for await (const execution of this.client.workflow.list({ query: fullQuery, pageSize })) {
@@ -179,10 +210,11 @@ export class ConventionsClient {
         termEnd: date(sa.get(searchAttributes.termEnd)),
         nextDeadline: date(sa.get(searchAttributes.nextDeadline)),
         nextDeadlineKind: sa.get(searchAttributes.nextDeadlineKind) ?? null,
-        nextActor: sa.get(searchAttributes.nextActor) ?? null,
+        nextActor: sa.get(searchAttributes.nextActor)?.join(', ') || null,
         suspended: sa.get(searchAttributes.suspended) ?? null,
         startTime: execution.startTime.toISOString(),
       });
+      if (summaries.length >= limit) break;
     }
     return summaries;
   }

@@ -36,6 +36,8 @@ const environmentSchema = z.object({
   MAIL_MESSAGE_ID_DOMAIN: z.string().default('iscg.localhost'),
   PUBLIC_URL: z.url().optional(),
   ANISCG_EMAIL: z.email().optional(),
+  ISCG_API_KEYS_FILE: optionalString,
+  ISCG_API_KEYS: optionalString,
   PORT: port(3000),
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -57,7 +59,12 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   const value = parsed.data;
   const problems: string[] = [];
-  for (const key of ['TEMPORAL_TLS_CERT_PATH', 'TEMPORAL_TLS_KEY_PATH', 'TEMPORAL_TLS_CA_PATH'] as const) {
+  for (const key of [
+    'TEMPORAL_TLS_CERT_PATH',
+    'TEMPORAL_TLS_KEY_PATH',
+    'TEMPORAL_TLS_CA_PATH',
+    'ISCG_API_KEYS_FILE',
+  ] as const) {
     const file = value[key];
     if (file && !fs.existsSync(file)) problems.push(`${key}: fichier introuvable (${file})`);
   }

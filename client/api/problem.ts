@@ -1,0 +1,163 @@
+import { isGrpcServiceError, ServiceError } from '@temporalio/client';
+import { ConventionError, type ConventionErrorCode } from '../conventions';
+
+/**
+ * Every error answer is an RFC 9457 problem (`application/problem+json`) with a stable `code`.
+ * Client mistakes are always 4xx; 503 means Temporal could not be reached; 500 is a bug.
+ */
+
+export const PROBLEM_CODES = {
+  malformed: { status: 400, title: 'Requête illisible' },
+  unauthenticated: { status: 401, title: 'Authentification requise' },
+  forbidden: { status: 403, title: 'Action non autorisée' },
+  not_found: { status: 404, title: 'Introuvable' },
+  refused: { status: 409, title: 'Refusé dans l’état actuel de la convention' },
+  conflict: { status: 409, title: 'Clé d’idempotence déjà utilisée pour une autre requête' },
+  exists: { status: 409, title: 'La convention existe déjà' },
+  terminated: { status: 409, title: 'La convention est terminée' },
+  payload_too_large: { status: 413, title: 'Corps de requête trop volumineux' },
+  unsupported_media_type: { status: 415, title: 'Type de contenu non pris en charge' },
+  invalid: { status: 422, title: 'Données invalides' },
+  rate_limited: { status: 429, title: 'Trop de requêtes' },
+  internal: { status: 500, title: 'Erreur interne' },
+  unavailable: { status: 503, title: 'Service temporairement indisponible' },
+} as const;
+
+export type ProblemCode = keyof typeof PROBLEM_CODES;
+
+export interface ProblemDetail {
+  field: string;
+  message: string;
+  article?: string;
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ProblemCode;
+  field?: string;
+  phase?: string;
+  errors?: ProblemDetail[];
+  instance?: string;
+}
+
+export const PROBLEM_TYPE_PREFIX = 'urn:iscg:problem:';
+
+export class ApiProblem extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ProblemCode,
+    detail: string,
+    readonly extra: { field?: string; phase?: string; errors?: ProblemDetail[] } = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail);
+    this.name = 'ApiProblem';
+    this.status = PROBLEM_CODES[code].status;
+  }
+
+  toProblem(instance?: string): Problem {
+    return {
+      type: `${PROBLEM_TYPE_PREFIX}${this.code}`,
+      title: PROBLEM_CODES[this.code].title,
+      status: this.status,
+      detail: this.message,
+      code: this.code,
+      ...(this.extra.field !== undefined ? { field: this.extra.field } : {}),
+      ...(this.extra.phase !== undefined ? { phase: this.extra.phase } : {}),
+      ...(this.extra.errors && this.extra.errors.length > 0 ? { errors: this.extra.errors } : {}),
+      ...(instance ? { instance } : {}),
+    };
+  }
+}
+
+const CONVENTION_CODES: Record<ConventionErrorCode, ProblemCode> = {
+  invalid: 'invalid',
+  forbidden: 'forbidden',
+  refused: 'refused',
+  conflict: 'conflict',
+  not_found: 'not_found',
+  exists: 'exists',
+  terminated: 'terminated',
+};
+
+export function problemFromConventionError(error: ConventionError): ApiProblem {
+  const r = error.refusal;
+  return new ApiProblem(CONVENTION_CODES[r.code], r.message, {
+    ...(r.field !== undefined ? { field: r.field } : {}),
+    ...(r.phase !== undefined ? { phase: r.phase } : {}),
+    ...(r.details ? { errors: r.details } : {}),
+  });
+}
+
+/** gRPC codes that mean "Temporal did not answer": UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED. */
+const UNREACHABLE_GRPC_CODES = new Set([14, 4, 1]);
+
+export function isTemporalUnreachable(error: unknown): boolean {
+  let cause: unknown = error;
+  for (let depth = 0; cause && depth < 8; depth++) {
+    if (isGrpcServiceError(cause) && UNREACHABLE_GRPC_CODES.has(cause.code)) return true;
+    if (cause instanceof ServiceError && /deadline|unavailable|connect/i.test(cause.message)) return true;
+    if (cause instanceof Error && /ECONNREFUSED|ECONNRESET|Failed to connect/i.test(cause.message))
+      return true;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+interface FastifyLikeError {
+  code?: string;
+  statusCode?: number;
+  message?: string;
+}
+
+/** Turns any error into the problem the client sees. */
+export function toApiProblem(error: unknown): ApiProblem {
+  if (error instanceof ApiProblem) return error;
+  if (error instanceof ConventionError) return problemFromConventionError(error);
+  if (isTemporalUnreachable(error))
+    return new ApiProblem(
+      'unavailable',
+      'le moteur de workflows (Temporal) ne répond pas; réessayez dans un instant',
+      {},
+      { 'retry-after': '5' },
+    );
+  const e = (error ?? {}) as FastifyLikeError;
+  switch (e.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiProblem(
+        'unsupported_media_type',
+        'envoyez du JSON (Content-Type: application/json, ou application/merge-patch+json pour PATCH)',
+      );
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiProblem('payload_too_large', 'le corps de la requête dépasse la taille permise');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new ApiProblem('malformed', 'corps JSON vide: envoyez un objet JSON (au moins {})');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new ApiProblem('malformed', `JSON illisible: ${e.message ?? ''}`.trim());
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new ApiProblem('malformed', 'en-tête Content-Length incohérent avec le corps');
+  }
+  if (error instanceof SyntaxError) return new ApiProblem('malformed', `JSON illisible: ${error.message}`);
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    const code: ProblemCode =
+      e.statusCode === 401
+        ? 'unauthenticated'
+        : e.statusCode === 403
+          ? 'forbidden'
+          : e.statusCode === 404
+            ? 'not_found'
+            : e.statusCode === 413
+              ? 'payload_too_large'
+              : e.statusCode === 415
+                ? 'unsupported_media_type'
+                : e.statusCode === 429
+                  ? 'rate_limited'
+                  : 'malformed';
+    return new ApiProblem(code, e.message ?? PROBLEM_CODES[code].title);
+  }
+  return new ApiProblem('internal', 'erreur interne: elle a été journalisée');
+}

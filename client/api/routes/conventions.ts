@@ -1,0 +1,160 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { creationAccess, departementAccess, listScope, actorOf } from '../../auth/principal';
+import {
+  accessibleConvention,
+  idempotencyKeyOf,
+  parseOr422,
+  principalOf,
+  withTemporal,
+  type RouteContext,
+} from '../context';
+import { ApiProblem } from '../problem';
+import {
+  conventionStateSchema,
+  conventionSummarySchema,
+  createBodySchema,
+  eventResultSchema,
+  listQuerySchema,
+  requestSchema,
+} from '../schemas';
+import { visibilityQuery } from '../visibility';
+import { conventionIdParams, idempotencyHeader, problems } from './docs';
+import { sendEvent } from './events';
+
+const mergePatchSchema = z.record(z.string(), z.unknown(), {
+  message: 'objet JSON attendu (JSON Merge Patch, RFC 7386)',
+});
+
+function listQueryDoc(): Record<string, unknown> {
+  const schema = requestSchema(listQuerySchema) as { properties: Record<string, unknown> };
+  return { type: 'object', properties: schema.properties };
+}
+
+export function conventionRoutes(app: FastifyInstance, context: RouteContext): void {
+  app.post(
+    '/conventions',
+    {
+      schema: {
+        tags: ['conventions'],
+        summary: 'Créer un projet de convention (phase de rédaction)',
+        description:
+          'Les blancs peuvent rester vides: `missingBlanks` dit ce qui manque pour terminer la rédaction. L’identifiant est `convention-<département>-<slug>`; un slug déjà pris dans le département est refusé (409 `exists`). Réservé aux opérateurs et à la préfecture (rôle `etat`) du département.',
+        body: requestSchema(createBodySchema),
+        response: {
+          201: {
+            description: 'Convention créée',
+            type: 'object',
+            properties: { conventionId: { type: 'string' }, state: conventionStateSchema },
+          },
+          ...problems('malformed', 'forbidden', 'invalid', 'exists'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const body = parseOr422(createBodySchema, request.body ?? {});
+      const denial = creationAccess(principal, body.data.departement);
+      if (denial) throw new ApiProblem('forbidden', denial.reason);
+      const created = await withTemporal(context, () => context.conventions.create(body, actorOf(principal)));
+      return reply
+        .code(201)
+        .header('location', `/conventions/${created.conventionId}`)
+        .send({ conventionId: created.conventionId, state: created.state });
+    },
+  );
+
+  app.get(
+    '/conventions',
+    {
+      schema: {
+        tags: ['conventions'],
+        summary: 'Lister et rechercher les conventions',
+        description:
+          'Recherche par la visibilité Temporal (attributs de recherche IscgPhase, IscgDepartement, IscgEmployer, IscgNextDeadline...). Les dates sont incluses. Une clé ne voit que les conventions de ses départements (ou celles qui lui sont attribuées).',
+        querystring: listQueryDoc(),
+        response: {
+          200: {
+            description: 'Conventions trouvées',
+            type: 'object',
+            properties: {
+              count: { type: 'integer' },
+              conventions: { type: 'array', items: conventionSummarySchema },
+            },
+          },
+          ...problems('forbidden', 'invalid'),
+        },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const query = parseOr422(listQuerySchema, request.query ?? {});
+      if (query.departement) {
+        const denial = departementAccess(principal, query.departement);
+        if (denial) throw new ApiProblem('forbidden', denial.reason);
+      }
+      const visibility = visibilityQuery(query, listScope(principal));
+      const conventions = await withTemporal(context, () =>
+        context.conventions.list(visibility, Math.min(query.limit, 100), query.limit),
+      );
+      return { count: conventions.length, conventions };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/conventions/:id',
+    {
+      schema: {
+        tags: ['conventions'],
+        summary: 'Lire une convention',
+        description:
+          'Phase, parties et contacts, signatures, échéancier de financement, échéances à venir, historique des décisions.',
+        params: conventionIdParams,
+        response: {
+          200: { description: 'État de la convention', ...conventionStateSchema },
+          ...problems('forbidden', 'not_found'),
+        },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const id = accessibleConvention(request, request.params.id);
+      const state = await withTemporal(context, () => context.conventions.get(id));
+      const grant = principal.grant;
+      // A role key reads only the conventions where that role is held: contacts are not for others.
+      if (
+        grant.kind === 'party-role' &&
+        !Object.values(state.data.parties).some((p) => p.role === grant.role)
+      )
+        throw new ApiProblem('forbidden', `aucune partie de rôle "${grant.role}" dans la convention ${id}`);
+      if (grant.kind === 'party' && !state.data.parties[grant.partyId])
+        throw new ApiProblem('forbidden', `"${grant.partyId}" n’est pas partie à la convention ${id}`);
+      return state;
+    },
+  );
+
+  app.patch<{ Params: { id: string } }>(
+    '/conventions/:id',
+    {
+      schema: {
+        tags: ['conventions'],
+        summary: 'Modifier la convention (JSON Merge Patch)',
+        description:
+          'Équivaut à l’événement AMEND `{ patch }`. En rédaction et recrutement tout blanc peut changer; ensuite seuls les contacts, les représentants et le comité de suivi. Une partie ne peut modifier que ses propres contacts et représentant. Content-Type `application/merge-patch+json` ou `application/json`.',
+        params: conventionIdParams,
+        headers: idempotencyHeader,
+        body: { type: 'object', additionalProperties: true, description: 'JSON Merge Patch (RFC 7386)' },
+        response: {
+          200: { description: 'Modification appliquée', ...eventResultSchema },
+          ...problems('malformed', 'forbidden', 'not_found', 'invalid', 'refused', 'conflict', 'terminated'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const id = accessibleConvention(request, request.params.id);
+      const idempotencyKey = idempotencyKeyOf(request);
+      const patch = parseOr422(mergePatchSchema, request.body, 'patch');
+      return sendEvent(context, request, reply, id, 'AMEND', { patch }, idempotencyKey);
+    },
+  );
+}

@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { checkDestination, DestinationError } from '../../../activities/webhooks/destination';
+import { SIGNATURE_HEADER, WEBHOOK_EVENT_TYPE } from '../../../activities/webhooks/sender';
+import { accessibleConvention, parseOr422, principalOf, withTemporal, type RouteContext } from '../context';
+import { ApiProblem } from '../problem';
+import { requestSchema, webhookBodySchema } from '../schemas';
+import { conventionIdParams, problems } from './docs';
+
+export function webhookRoutes(app: FastifyInstance, context: RouteContext): void {
+  app.post<{ Params: { id: string } }>(
+    '/conventions/:id/webhooks',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'S’abonner aux changements d’état de la convention',
+        description: `Chaque changement (événement ou échéance) est envoyé en POST JSON \`{ id, type: "${WEBHOOK_EVENT_TYPE}", data }\`, signé par l’en-tête \`${SIGNATURE_HEADER}: t=<secondes unix>,v1=<HMAC-SHA256 hex de "<t>.<corps brut>">\` avec le secret renvoyé ici, une seule fois. Réessayé avec un délai croissant tant que le récepteur ne répond pas 2xx (environ une journée). Les destinations privées ou locales sont refusées hors développement.`,
+        params: conventionIdParams,
+        body: requestSchema(webhookBodySchema),
+        response: {
+          201: {
+            description: 'Abonnement créé: conservez le secret, il ne sera plus affiché',
+            type: 'object',
+            properties: {
+              id: { type: 'string' },
+              url: { type: 'string' },
+              secret: { type: 'string' },
+              client: { type: 'string' },
+              events: { type: 'array', items: { type: 'string' } },
+              signatureHeader: { type: 'string' },
+            },
+          },
+          ...problems('malformed', 'forbidden', 'not_found', 'invalid', 'refused', 'terminated'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const conventionId = accessibleConvention(request, request.params.id);
+      const body = parseOr422(webhookBodySchema, request.body ?? {});
+      let url: URL;
+      try {
+        url = await checkDestination(body.url, context.webhooks);
+      } catch (error) {
+        if (error instanceof DestinationError)
+          throw new ApiProblem('invalid', `url: ${error.message}`, { field: 'url' });
+        throw error;
+      }
+      const id = `wh-${randomBytes(8).toString('hex')}`;
+      const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+      await withTemporal(context, () =>
+        context.conventions.subscribeWebhook(conventionId, {
+          id,
+          url: url.toString(),
+          secret,
+          client: principal.keyId,
+        }),
+      );
+      return reply
+        .code(201)
+        .header('location', `/conventions/${conventionId}/webhooks/${id}`)
+        .send({
+          id,
+          url: url.toString(),
+          secret,
+          client: principal.keyId,
+          events: [WEBHOOK_EVENT_TYPE],
+          signatureHeader: SIGNATURE_HEADER,
+        });
+    },
+  );
+
+  app.delete<{ Params: { id: string; webhookId: string } }>(
+    '/conventions/:id/webhooks/:webhookId',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Se désabonner',
+        description: 'Seule la clé qui a créé l’abonnement, ou un opérateur, peut le supprimer.',
+        params: {
+          ...conventionIdParams,
+          required: ['id', 'webhookId'],
+          properties: { ...conventionIdParams.properties, webhookId: { type: 'string' } },
+        },
+        response: {
+          204: { description: 'Abonnement supprimé', type: 'null' },
+          ...problems('forbidden', 'not_found', 'terminated'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const conventionId = accessibleConvention(request, request.params.id);
+      const webhookId = request.params.webhookId;
+      const state = await withTemporal(context, () => context.conventions.get(conventionId));
+      const subscription = state.webhooks.find((w) => w.id === webhookId);
+      if (!subscription) throw new ApiProblem('not_found', `abonnement ${webhookId} introuvable`);
+      if (subscription.client !== principal.keyId && principal.grant.kind !== 'operator')
+        throw new ApiProblem('forbidden', `l’abonnement ${webhookId} appartient à une autre clé`);
+      await withTemporal(context, () => context.conventions.unsubscribeWebhook(conventionId, webhookId));
+      return reply.code(204).send();
+    },
+  );
+}

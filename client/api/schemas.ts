@@ -1,0 +1,183 @@
+import { z } from 'zod';
+import { civilDateSchema, conventionCreateSchema, departementSchema } from '../../domain/convention/schema';
+import { IDEMPOTENCY_KEY_PATTERN } from '../../domain/idempotency';
+import {
+  EXTERNAL_EVENT_TYPES,
+  eventPayloadSchemas,
+  type ExternalEventType,
+} from '../../domain/lifecycle/events';
+import { PHASES } from '../../domain/lifecycle/phase';
+import { DEADLINE_KINDS } from '../../domain/lifecycle/view';
+import { PROBLEM_CODES } from './problem';
+
+/**
+ * Request schemas of the API (zod, the same ones the workflow validates with) and their JSON Schema
+ * for the OpenAPI document. Responses are described by hand-written JSON Schema: they come from
+ * the workflow and are returned as they are.
+ */
+
+type JsonSchema = Record<string, unknown>;
+
+/** JSON Schema (OpenAPI 3.0 flavour) of a request body, as the client sends it. */
+export function requestSchema(schema: z.ZodType): JsonSchema {
+  const json = z.toJSONSchema(schema, {
+    target: 'openapi-3.0',
+    io: 'input',
+    unrepresentable: 'any',
+    override: (ctx) => {
+      if (ctx.zodSchema === civilDateSchema) ctx.jsonSchema.format = 'date';
+    },
+  }) as JsonSchema;
+  delete json.$schema;
+  return json;
+}
+
+export const createBodySchema = conventionCreateSchema;
+
+export const genericEventBodySchema = z
+  .object({
+    type: z.enum(EXTERNAL_EVENT_TYPES as [ExternalEventType, ...ExternalEventType[]]),
+    payload: z.unknown().optional().describe('Corps propre à l’événement (voir les routes typées)'),
+  })
+  .strict();
+
+export const webhookBodySchema = z
+  .object({
+    url: z.string().max(2000).describe('URL https du récepteur (http et adresses locales en développement)'),
+  })
+  .strict();
+
+const booleanQuery = z
+  .enum(['true', 'false'], { message: 'true ou false attendu' })
+  .transform((v) => v === 'true');
+
+/**
+ * Text filters compare whole keyword values. Temporal's visibility query reads backslash escapes
+ * and does not match values holding a straight double quote, so both are refused up front.
+ */
+const SEARCHABLE_TEXT = /^[^\p{Cc}\\"]+$/u;
+const SEARCHABLE_TEXT_MESSAGE =
+  'texte exact sans caractère de contrôle, ni « \\ » ni guillemet droit (utilisez « » ou ’)';
+
+export const listQuerySchema = z
+  .object({
+    phase: z.enum(PHASES).optional(),
+    departement: departementSchema.optional(),
+    employer: z
+      .string()
+      .trim()
+      .min(1)
+      .max(160)
+      .regex(SEARCHABLE_TEXT, { message: SEARCHABLE_TEXT_MESSAGE })
+      .optional()
+      .describe('Organisation employeuse, nom exact (ex. "Association Accueil et Médiation")'),
+    site: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .regex(SEARCHABLE_TEXT, { message: SEARCHABLE_TEXT_MESSAGE })
+      .optional(),
+    deadlineBefore: civilDateSchema.optional().describe('Prochaine échéance au plus tard ce jour (inclus)'),
+    deadlineAfter: civilDateSchema.optional().describe('Prochaine échéance au plus tôt ce jour (inclus)'),
+    deadlineKind: z.enum(DEADLINE_KINDS).optional(),
+    suspended: booleanQuery.optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(200),
+  })
+  .strict();
+export type ListQuery = z.output<typeof listQuerySchema>;
+
+export const idempotencyKeySchema = z.string().regex(IDEMPOTENCY_KEY_PATTERN, {
+  message: '8 à 128 caractères parmi lettres, chiffres, « . », « _ », « : » et « - »',
+});
+
+export function payloadSchemaOf(type: ExternalEventType): z.ZodType {
+  return eventPayloadSchemas[type];
+}
+
+// ---- Response schemas (documentation) -------------------------------------------------------
+
+export const problemSchema: JsonSchema = {
+  type: 'object',
+  description: 'Erreur au format RFC 9457 (application/problem+json)',
+  required: ['type', 'title', 'status', 'detail', 'code'],
+  properties: {
+    type: { type: 'string', example: 'urn:iscg:problem:invalid' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string', description: 'Ce qui ne va pas, en français' },
+    code: { type: 'string', enum: Object.keys(PROBLEM_CODES) },
+    field: { type: 'string', description: 'Le champ en cause (chemin pointé, ex. "data.startDate")' },
+    phase: { type: 'string', enum: [...PHASES], description: 'Phase de la convention au moment du refus' },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['field', 'message'],
+        properties: { field: { type: 'string' }, message: { type: 'string' }, article: { type: 'string' } },
+      },
+    },
+    instance: { type: 'string' },
+  },
+};
+
+export const eventResultSchema: JsonSchema = {
+  type: 'object',
+  required: ['conventionId', 'event', 'phase', 'term', 'appliedAt', 'replayed'],
+  properties: {
+    conventionId: { type: 'string' },
+    event: { type: 'string', enum: EXTERNAL_EVENT_TYPES },
+    phase: { type: 'string', enum: [...PHASES] },
+    term: { type: 'integer', description: 'Numéro de la période de trois ans (0 avant la prise d’effet)' },
+    appliedAt: { type: 'integer', description: 'Instant d’application (ms depuis l’époque Unix)' },
+    replayed: {
+      type: 'boolean',
+      description:
+        'Vrai quand la réponse est celle, mémorisée, d’une requête antérieure de même Idempotency-Key',
+    },
+  },
+};
+
+export const conventionStateSchema: JsonSchema = {
+  type: 'object',
+  description:
+    'État complet de la convention: phase, données (parties et contacts), signatures, échéancier de financement, échéances, historique des décisions',
+  additionalProperties: true,
+  properties: {
+    conventionId: { type: 'string' },
+    slug: { type: 'string' },
+    title: { type: 'string' },
+    phase: { type: 'string', enum: [...PHASES] },
+    phaseLabel: { type: 'string' },
+    departement: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } },
+    flags: { type: 'object', additionalProperties: true },
+    data: { type: 'object', additionalProperties: true },
+    missingBlanks: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    signatures: { type: 'object', additionalProperties: true },
+    term: { type: 'object', nullable: true, additionalProperties: true },
+    ledger: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    deadlines: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    nextDeadline: { type: 'object', nullable: true, additionalProperties: true },
+    acceptedEvents: { type: 'array', items: { type: 'string', enum: EXTERNAL_EVENT_TYPES } },
+    history: { type: 'array', items: { type: 'object', additionalProperties: true } },
+  },
+};
+
+export const conventionSummarySchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    conventionId: { type: 'string' },
+    status: { type: 'string', description: 'Statut Temporal (RUNNING, COMPLETED...)' },
+    phase: { type: 'string', nullable: true },
+    departement: { type: 'string', nullable: true },
+    site: { type: 'string', nullable: true },
+    employer: { type: 'string', nullable: true },
+    termNumber: { type: 'integer', nullable: true },
+    termEnd: { type: 'string', format: 'date', nullable: true },
+    nextDeadline: { type: 'string', format: 'date', nullable: true },
+    nextDeadlineKind: { type: 'string', nullable: true },
+    nextActor: { type: 'string', nullable: true },
+    suspended: { type: 'boolean', nullable: true },
+    startTime: { type: 'string', format: 'date-time' },
+  },
+};
