@@ -1,12 +1,15 @@
-/** One runner, three levels: pure unit tests, workflow tests on the time-skipping server, and
- * end-to-end tests on the real stack. Integration suites share one server per file. */
+/** One runner, four levels: pure unit tests, workflow tests on the time-skipping server,
+ * end-to-end tests on the real stack, and what operators see in the Temporal Web UI through a
+ * real browser. Integration suites share one server per file. */
 const swc = [
   '@swc/jest',
   { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
 ];
 const common = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swc },
+  // content-disposition 3 (from @fastify/swagger-ui) ships ESM only: jest must transform it.
+  transform: { '^.+\\.ts$': swc, '/node_modules/content-disposition/.+\\.js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
 
@@ -24,6 +27,12 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
+    },
+    {
+      ...common,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/browser/global-setup.ts',
     },
   ],
   testTimeout: 120_000,

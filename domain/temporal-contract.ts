@@ -142,7 +142,8 @@ export const searchAttributes = {
   termEnd: defineSearchAttributeKey('IscgTermEnd', SearchAttributeType.DATETIME),
   nextDeadline: defineSearchAttributeKey('IscgNextDeadline', SearchAttributeType.DATETIME),
   nextDeadlineKind: defineSearchAttributeKey('IscgNextDeadlineKind', SearchAttributeType.KEYWORD),
-  nextActor: defineSearchAttributeKey('IscgNextActor', SearchAttributeType.KEYWORD),
+  /** Every organisation expected to act next: a list, so a filter on one of them matches. */
+  nextActor: defineSearchAttributeKey('IscgNextActor', SearchAttributeType.KEYWORD_LIST),
   suspended: defineSearchAttributeKey('IscgSuspended', SearchAttributeType.BOOL),
 } as const;
 
@@ -152,8 +153,14 @@ export const SEARCH_ATTRIBUTE_KEYS = Object.values(searchAttributes);
 export const SEARCH_ATTRIBUTE_CLI_TYPES: Record<string, string> = Object.fromEntries(
   SEARCH_ATTRIBUTE_KEYS.map((key) => [
     key.name,
-    { KEYWORD: 'Keyword', INT: 'Int', DATETIME: 'Datetime', BOOL: 'Bool', TEXT: 'Text', DOUBLE: 'Double' }[
-      key.type as string
-    ] ?? 'Keyword',
+    {
+      KEYWORD: 'Keyword',
+      KEYWORD_LIST: 'KeywordList',
+      INT: 'Int',
+      DATETIME: 'Datetime',
+      BOOL: 'Bool',
+      TEXT: 'Text',
+      DOUBLE: 'Double',
+    }[key.type as string] ?? 'Keyword',
   ]),
 );
