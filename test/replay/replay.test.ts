@@ -12,7 +12,11 @@ import { installTestRuntime } from '../support/workflow-env';
  * would break a running convention fails here; such a change must be guarded with `patched()`.
  */
 
-function recordedHistories(): { name: string; workflowId: string; history: ReturnType<typeof historyFromJSON> }[] {
+function recordedHistories(): {
+  name: string;
+  workflowId: string;
+  history: ReturnType<typeof historyFromJSON>;
+}[] {
   return fs
     .readdirSync(HISTORIES_DIR)
     .filter((file) => file.endsWith('.json'))

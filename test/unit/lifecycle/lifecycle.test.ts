@@ -18,9 +18,20 @@ describe('drafting (art. 1, 3, 6, 7, 8)', () => {
   test('an empty draft lists every missing blank with its article', () => {
     const blanks = missingBlanks(conventionDataSchema.parse({ departement: '974' }));
     const articles = new Set(blanks.map((b) => b.article));
-    for (const article of ['Parties', 'Art. 1', 'Art. 3', 'Art. 6', 'Art. 7', 'Art. 8']) expect(articles).toContain(article);
+    for (const article of ['Parties', 'Art. 1', 'Art. 3', 'Art. 6', 'Art. 7', 'Art. 8'])
+      expect(articles).toContain(article);
     const fields = blanks.map((b) => b.field);
-    for (const field of ['site', 'startDate', 'functionalAuthorities', 'hierarchicalAuthority', 'employerPartyId', 'financing', 'followUpCommittee', 'equipment', 'jobDescriptionRef'])
+    for (const field of [
+      'site',
+      'startDate',
+      'functionalAuthorities',
+      'hierarchicalAuthority',
+      'employerPartyId',
+      'financing',
+      'followUpCommittee',
+      'equipment',
+      'jobDescriptionRef',
+    ])
       expect(fields).toContain(field);
   });
 
@@ -53,15 +64,24 @@ describe('drafting (art. 1, 3, 6, 7, 8)', () => {
   test('the equipment of art. 6 is owed in full', () => {
     const blanks = missingBlanks(
       completeConventionData({
-        equipment: { dedicatedConfidentialOffice: false, phone: 'fixe', computer: true, administrativeSupplies: true },
+        equipment: {
+          dedicatedConfidentialOffice: false,
+          phone: 'fixe',
+          computer: true,
+          administrativeSupplies: true,
+        },
       }),
     );
-    expect(blanks).toEqual([expect.objectContaining({ field: 'equipment.dedicatedConfidentialOffice', article: 'Art. 6' })]);
+    expect(blanks).toEqual([
+      expect.objectContaining({ field: 'equipment.dedicatedConfidentialOffice', article: 'Art. 6' }),
+    ]);
   });
 
   test('an end date other than three years is refused (art. 9)', () => {
     const blanks = missingBlanks(completeConventionData({ endDate: '2029-12-31' }));
-    expect(blanks).toEqual([expect.objectContaining({ field: 'endDate', message: expect.stringContaining('2030-02-28') })]);
+    expect(blanks).toEqual([
+      expect.objectContaining({ field: 'endDate', message: expect.stringContaining('2030-02-28') }),
+    ]);
   });
 });
 
@@ -71,7 +91,11 @@ describe('recruitment committee (art. 3)', () => {
     const onlyHierarchical = d.attempt('COMPOSE_SELECTION_COMMITTEE', {
       members: [{ partyId: 'association', authority: 'hierarchique', title: 'directrice' }],
     });
-    expect(onlyHierarchical).toMatchObject({ code: 'invalid', field: 'members', message: expect.stringContaining('fonctionnelle') });
+    expect(onlyHierarchical).toMatchObject({
+      code: 'invalid',
+      field: 'members',
+      message: expect.stringContaining('fonctionnelle'),
+    });
     const wrongParty = d.attempt('COMPOSE_SELECTION_COMMITTEE', {
       members: [
         { partyId: 'cd59', authority: 'hierarchique', title: 'x' },
@@ -111,7 +135,9 @@ describe('recruitment committee (art. 3)', () => {
     d.send('RECORD_RECRUITMENT_DECISION', { outcome: 'no_suitable_candidate' });
     expect(d.phase).toBe('recruitment');
     expect(d.context.recruitment).toMatchObject({ round: 2, applications: null, unsuccessfulRounds: 1 });
-    expect(d.attempt('RECORD_RECRUITMENT_DECISION', { outcome: 'selected', candidateRef: 'C-1' })).toMatchObject({
+    expect(
+      d.attempt('RECORD_RECRUITMENT_DECISION', { outcome: 'selected', candidateRef: 'C-1' }),
+    ).toMatchObject({
       message: expect.stringContaining('candidatures'),
     });
   });
@@ -125,17 +151,20 @@ describe('signature (art. 1)', () => {
     const signature = { partyId: 'cd59', signerName: 'X', signerTitle: 'Président', signedOn: '2027-01-11' };
     expect(d.attempt('SIGN', signature, party('commune-lille'))).toMatchObject({ code: 'forbidden' });
     d.send('SIGN', signature, party('cd59'));
-    expect(d.attempt('SIGN', signature, party('cd59'))).toMatchObject({ code: 'refused', message: expect.stringContaining('déjà signé') });
-    expect(d.attempt('SIGN', { ...signature, partyId: 'etat', signedOn: '2027-02-01' }, party('etat'))).toMatchObject({
+    expect(d.attempt('SIGN', signature, party('cd59'))).toMatchObject({
+      code: 'refused',
+      message: expect.stringContaining('déjà signé'),
+    });
+    expect(
+      d.attempt('SIGN', { ...signature, partyId: 'etat', signedOn: '2027-02-01' }, party('etat')),
+    ).toMatchObject({
       field: 'signedOn',
     });
-    expect(deadlines(d.snapshot).filter((x) => x.kind === 'signature').map((x) => x.subject)).toEqual([
-      'association',
-      'commune-lille',
-      'etat',
-      'police',
-      'procureur',
-    ]);
+    expect(
+      deadlines(d.snapshot)
+        .filter((x) => x.kind === 'signature')
+        .map((x) => x.subject),
+    ).toEqual(['association', 'commune-lille', 'etat', 'police', 'procureur']);
     signAll(d, '2027-01-12');
     expect(d.phase).toBe('awaiting_start');
     d.goTo('2027-02-28', 23);
@@ -158,14 +187,22 @@ describe('signature (art. 1)', () => {
     recruit(d);
     d.goTo('2027-01-11');
     expect(
-      d.attempt('SIGN', { partyId: 'procureur', signerName: 'P', signerTitle: 'Procureur', signedOn: '2027-01-11' }, party('procureur')),
+      d.attempt(
+        'SIGN',
+        { partyId: 'procureur', signerName: 'P', signerTitle: 'Procureur', signedOn: '2027-01-11' },
+        party('procureur'),
+      ),
     ).toMatchObject({ field: 'partyId' });
   });
 
   test('reopening drafting cancels the signatures', () => {
     const d = new Driver(conventionCreate(), '2026-12-01').send('SUBMIT_DRAFT', {});
     recruit(d);
-    d.goTo('2027-01-11').send('SIGN', { partyId: 'cd59', signerName: 'X', signerTitle: 'P', signedOn: '2027-01-11' }, party('cd59'));
+    d.goTo('2027-01-11').send(
+      'SIGN',
+      { partyId: 'cd59', signerName: 'X', signerTitle: 'P', signedOn: '2027-01-11' },
+      party('cd59'),
+    );
     d.send('REOPEN_DRAFTING', { reason: 'montant à revoir' });
     expect(d.phase).toBe('drafting');
     expect(d.context.signatures).toEqual({});
@@ -178,7 +215,11 @@ describe('funding (art. 7, 9)', () => {
     const salaries = d.context.ledger.filter((i) => i.kind === 'salary');
     expect(salaries).toHaveLength(36);
     // 28 March 2027 is Easter Sunday and the 29th Easter Monday: due on Tuesday 30.
-    expect(salaries[0]).toMatchObject({ month: '2027-03', contractualDate: '2027-03-28', dueDate: '2027-03-30' });
+    expect(salaries[0]).toMatchObject({
+      month: '2027-03',
+      contractualDate: '2027-03-28',
+      dueDate: '2027-03-30',
+    });
     expect(d.context.ledger.filter((i) => i.kind === 'state-participation').map((i) => i.dueDate)).toEqual([
       '2027-06-01',
       '2028-06-01',
@@ -188,40 +229,69 @@ describe('funding (art. 7, 9)', () => {
   });
 
   test('a payment day of 31 is the last day of February', () => {
-    const d = new Driver(conventionCreate('f', { financing: { stateAnnualParticipationEur: 1, salaryPaymentDay: 31 } }), '2026-12-01');
+    const d = new Driver(
+      conventionCreate('f', { financing: { stateAnnualParticipationEur: 1, salaryPaymentDay: 31 } }),
+      '2026-12-01',
+    );
     d.send('SUBMIT_DRAFT', {});
     recruit(d);
     signAll(d, '2027-01-11');
     d.goTo('2027-03-01');
-    expect(d.context.ledger.find((i) => i.month === '2028-02')).toMatchObject({ contractualDate: '2028-02-29', dueDate: '2028-02-29' });
-    expect(d.context.ledger.find((i) => i.month === '2029-02')).toMatchObject({ contractualDate: '2029-02-28', dueDate: '2029-02-28' });
+    expect(d.context.ledger.find((i) => i.month === '2028-02')).toMatchObject({
+      contractualDate: '2028-02-29',
+      dueDate: '2028-02-29',
+    });
+    expect(d.context.ledger.find((i) => i.month === '2029-02')).toMatchObject({
+      contractualDate: '2029-02-28',
+      dueDate: '2029-02-28',
+    });
   });
 
   test('only the employer confirms salaries; a recorded non-payment suspends at once and payment resumes', () => {
     const d = activeConvention();
-    expect(d.attempt('RECORD_PAYMENT', { itemId: 't1-salaire-2027-03', paidOn: '2027-03-01' }, party('cd59'))).toMatchObject({
+    expect(
+      d.attempt('RECORD_PAYMENT', { itemId: 't1-salaire-2027-03', paidOn: '2027-03-01' }, party('cd59')),
+    ).toMatchObject({
       code: 'forbidden',
     });
     d.send('RECORD_PAYMENT', { itemId: 't1-salaire-2027-03', paidOn: '2027-03-01' }, party('association'));
-    expect(d.attempt('RECORD_NON_PAYMENT', { itemId: 't1-etat-annee-1', notedOn: '2027-03-01' })).toMatchObject({
+    expect(
+      d.attempt('RECORD_NON_PAYMENT', { itemId: 't1-etat-annee-1', notedOn: '2027-03-01' }),
+    ).toMatchObject({
       message: expect.stringContaining('ne peut être constaté avant'),
     });
     d.goTo('2027-06-10').takeEffects();
     d.send('RECORD_NON_PAYMENT', { itemId: 't1-etat-annee-1', notedOn: '2027-06-10' }, party('association'));
     expect(d.phase).toBe('suspended');
-    expect(d.takeEffects()).toEqual([expect.objectContaining({ type: 'notify-parties', notice: 'suspended' })]);
+    expect(d.takeEffects()).toEqual([
+      expect.objectContaining({ type: 'notify-parties', notice: 'suspended' }),
+    ]);
     expect(d.context.term?.endDate).toBe('2030-02-28');
-    expect(d.attempt('RECORD_PAYMENT', { itemId: 't1-etat-annee-1', paidOn: '2027-06-10' }, party('etat'))).toMatchObject({
+    expect(
+      d.attempt('RECORD_PAYMENT', { itemId: 't1-etat-annee-1', paidOn: '2027-06-10' }, party('etat')),
+    ).toMatchObject({
       field: 'amountEur',
     });
     d.goTo('2027-06-14');
-    d.send('RECORD_PAYMENT', { itemId: 't1-etat-annee-1', paidOn: '2027-06-14', amountEur: 10000 }, party('etat'));
+    d.send(
+      'RECORD_PAYMENT',
+      { itemId: 't1-etat-annee-1', paidOn: '2027-06-14', amountEur: 10000 },
+      party('etat'),
+    );
     expect(d.phase).toBe('suspended');
-    d.send('RECORD_PAYMENT', { itemId: 't1-etat-annee-1', paidOn: '2027-06-14', amountEur: 10000 }, party('etat'));
+    d.send(
+      'RECORD_PAYMENT',
+      { itemId: 't1-etat-annee-1', paidOn: '2027-06-14', amountEur: 10000 },
+      party('etat'),
+    );
     expect(d.phase).toBe('active');
-    expect(d.context.suspensions).toEqual([{ from: '2027-06-10', to: '2027-06-14', itemIds: ['t1-etat-annee-1'] }]);
+    expect(d.context.suspensions).toEqual([
+      { from: '2027-06-10', to: '2027-06-14', itemIds: ['t1-etat-annee-1'] },
+    ]);
     expect(d.takeEffects()).toEqual([expect.objectContaining({ notice: 'resumed' })]);
-    expect(conventionView(d.snapshot, d.now).ledger.find((l) => l.id === 't1-etat-annee-1')?.status).toBe('paid');
+    expect(conventionView(d.snapshot, d.now).ledger.find((l) => l.id === 't1-etat-annee-1')?.status).toBe(
+      'paid',
+    );
   });
 });
 
@@ -235,22 +305,40 @@ describe('annual review (art. 2, 8)', () => {
       field: 'meetingDate',
       message: expect.stringContaining('jour ouvré'),
     });
-    d.send('SCHEDULE_COMMITTEE', { termYear: 1, meetingDate: '2028-02-10', location: 'Préfecture' }, party('etat'));
+    d.send(
+      'SCHEDULE_COMMITTEE',
+      { termYear: 1, meetingDate: '2028-02-10', location: 'Préfecture' },
+      party('etat'),
+    );
     d.goTo('2028-01-20');
     d.send(
       'SUBMIT_ACTIVITY_REPORT',
-      { termYear: 1, submittedOn: '2028-01-20', documentRef: 'BILAN-2027', statistics: { 'personnes-recues': 412 } },
+      {
+        termYear: 1,
+        submittedOn: '2028-01-20',
+        documentRef: 'BILAN-2027',
+        statistics: { 'personnes-recues': 412 },
+      },
       party('association'),
     );
     d.goTo('2028-02-10', 16).takeEffects();
-    d.send('RECORD_COMMITTEE_REVIEW', { termYear: 1, heldOn: '2028-02-10', recommendations: ['Un second bureau'] }, party('etat'));
+    d.send(
+      'RECORD_COMMITTEE_REVIEW',
+      { termYear: 1, heldOn: '2028-02-10', recommendations: ['Un second bureau'] },
+      party('etat'),
+    );
     expect(d.takeEffects()).toEqual([{ type: 'send-review-to-procureur', term: 1, termYear: 1 }]);
   });
 
   test('statistics are numbers only: no free text can carry personal data', () => {
     const d = activeConvention();
     expect(
-      d.attempt('SUBMIT_ACTIVITY_REPORT', { termYear: 1, submittedOn: '2027-03-01', documentRef: 'B', statistics: { cas: 'Mme X' } }),
+      d.attempt('SUBMIT_ACTIVITY_REPORT', {
+        termYear: 1,
+        submittedOn: '2027-03-01',
+        documentRef: 'B',
+        statistics: { cas: 'Mme X' },
+      }),
     ).toMatchObject({ code: 'invalid', field: 'statistics.cas' });
   });
 });
@@ -259,10 +347,24 @@ describe('renewal and termination (art. 9)', () => {
   test('an on-time denunciation ends the convention at expiry; a late one is refused with the deadline', () => {
     const d = activeConvention();
     d.goTo('2029-12-01');
-    const late = d.attempt('DENOUNCE', { partyId: 'cd59', letterSentOn: '2029-11-29', letterReference: '1A 234 567 8901 2' }, party('cd59'));
-    expect(late).toMatchObject({ code: 'refused', field: 'letterSentOn', message: expect.stringContaining('mercredi 28 novembre 2029') });
-    d.send('DENOUNCE', { partyId: 'cd59', letterSentOn: '2029-11-28', letterReference: '1A 234 567 8901 2' }, party('cd59'));
-    expect(d.attempt('RECORD_RENEWAL_DECISION', { decision: 'renew', decidedOn: '2029-12-01' })).toMatchObject({ code: 'refused' });
+    const late = d.attempt(
+      'DENOUNCE',
+      { partyId: 'cd59', letterSentOn: '2029-11-29', letterReference: '1A 234 567 8901 2' },
+      party('cd59'),
+    );
+    expect(late).toMatchObject({
+      code: 'refused',
+      field: 'letterSentOn',
+      message: expect.stringContaining('mercredi 28 novembre 2029'),
+    });
+    d.send(
+      'DENOUNCE',
+      { partyId: 'cd59', letterSentOn: '2029-11-28', letterReference: '1A 234 567 8901 2' },
+      party('cd59'),
+    );
+    expect(
+      d.attempt('RECORD_RENEWAL_DECISION', { decision: 'renew', decidedOn: '2029-12-01' }),
+    ).toMatchObject({ code: 'refused' });
     d.goTo('2030-02-28', 23);
     expect(d.phase).not.toBe('terminated');
     d.goTo('2030-03-01', 0);
@@ -278,7 +380,9 @@ describe('renewal and termination (art. 9)', () => {
 
   test('a renewal decided in concertation opens a new three-year term the day after expiry, with a new partner', () => {
     const d = activeConvention();
-    expect(d.attempt('RECORD_RENEWAL_DECISION', { decision: 'renew', decidedOn: '2027-04-01' })).toMatchObject({
+    expect(
+      d.attempt('RECORD_RENEWAL_DECISION', { decision: 'renew', decidedOn: '2027-04-01' }),
+    ).toMatchObject({
       message: expect.stringContaining('concertation'),
     });
     d.goTo('2029-08-28');
@@ -313,7 +417,9 @@ describe('renewal and termination (art. 9)', () => {
 
   test('drafts and recruitments can be abandoned by operators only', () => {
     const d = new Driver(conventionCreate(), '2026-12-01');
-    expect(d.attempt('ABANDON', { reason: 'projet retiré' }, party('etat'))).toMatchObject({ code: 'forbidden' });
+    expect(d.attempt('ABANDON', { reason: 'projet retiré' }, party('etat'))).toMatchObject({
+      code: 'forbidden',
+    });
     d.send('ABANDON', { reason: 'projet retiré' }, OPERATOR);
     expect(d.phase).toBe('terminated');
     expect(d.context.termination).toMatchObject({ reason: 'abandoned', detail: 'projet retiré' });
