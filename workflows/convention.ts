@@ -311,7 +311,10 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
       (mail, i) => sentMessages[mail.id] === undefined && mails.findIndex((m) => m.id === mail.id) === i,
     );
     if (batch.length === 0) return;
-    const outcomes = await sendMails.executeWithOptions({ summary: batchSummary(batch) }, [batch]);
+    const issuedAt = Date.now();
+    const outcomes = await sendMails.executeWithOptions({ summary: batchSummary(batch) }, [
+      batch.map((mail) => ({ ...mail, issuedAt })),
+    ]);
     batch.forEach((mail, i) => recordOutcome(mail, outcomes[i]!));
   };
 

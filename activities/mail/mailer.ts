@@ -220,7 +220,8 @@ export function createMailer(
           'Reprise d’un envoi interrompu pendant la transaction SMTP: doublon possible chez le destinataire',
           about,
         );
-      const startedAt = activityClock();
+      // Workflow time: on the time-skipping server the worker's clock is years behind the convention's.
+      const startedAt = Math.max(request.issuedAt ?? 0, activityClock());
       await journal.sending(request.id, messageId, startedAt);
       let rejected: string[];
       try {
@@ -236,7 +237,7 @@ export function createMailer(
         log.warn('Échec temporaire de l’envoi: nouvel essai', { ...about, reason });
         throw ApplicationFailure.retryable(reason, TRANSIENT_MAIL_ERROR);
       }
-      const acceptedAt = activityClock();
+      const acceptedAt = Math.max(request.issuedAt ?? 0, activityClock());
       await journal.sent(request.id, messageId, acceptedAt, rejected.length);
       log.info('Courriel accepté par le serveur', {
         ...about,

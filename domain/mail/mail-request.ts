@@ -35,6 +35,8 @@ export interface MailRequest {
   /** Deterministic identity of this occurrence; also the Message-ID's local part. */
   id: string;
   conventionId: string;
+  /** When the convention asked for it (workflow time): the message's Date, at the earliest. */
+  issuedAt?: number;
   kind: MailKind;
   template: string;
   /** One French line for operators (activity summary in the Temporal UI); never personal data. */
