@@ -5,7 +5,7 @@ import {
   WorkflowNotFoundError,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
+import { ApplicationFailure, TypedSearchAttributes, type DataConverter } from '@temporalio/common';
 import type { TemporalConnectionConfig } from '../config/env';
 import {
   conventionCreateSchema,
@@ -63,13 +63,13 @@ export interface ConventionSummary {
  */
 export async function connectClient(
   config: TemporalConnectionConfig,
-  options: { lazy?: boolean } = {},
+  options: { lazy?: boolean; dataConverter?: DataConverter } = {},
 ): Promise<Client> {
   const connectionOptions = { address: config.address, tls: config.tls ?? undefined, apiKey: config.apiKey };
   const connection = options.lazy
     ? Connection.lazy(connectionOptions)
     : await Connection.connect(connectionOptions);
-  return new Client({ connection, namespace: config.namespace });
+  return new Client({ connection, namespace: config.namespace, dataConverter: options.dataConverter });
 }
 
 function refusalFrom(error: unknown): Refusal | null {

@@ -2,9 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { Connection } from '@temporalio/client';
 import { readEnvironment, dataPath } from '../config/env';
 import { SEARCH_ATTRIBUTE_CLI_TYPES } from '../domain/temporal-contract';
+import { generateKey } from '../security/payload-codec';
 import { WORKFLOW_BUNDLE_FILE } from './build-workflow-bundle';
 import { findRepoRoot, resolveCliPath } from './temporal-binaries';
 
@@ -96,6 +98,44 @@ async function stop(code: number): Promise<void> {
   process.exit(code);
 }
 
+/** Reads a secret kept in the data folder, creating it on the first start (mode 0600). */
+function localSecret(file: string, create: () => string): string {
+  if (!fs.existsSync(file)) fs.writeFileSync(file, `${create()}\n`, { mode: 0o600 });
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+/**
+ * Payloads are encrypted on the embedded stack too, with a key kept in the data folder (or the
+ * one given in ISCG_ENCRYPTION_KEYS); the Web UI reads them through the API's codec server, which
+ * masks personal fields. Losing the key file makes the stored conventions unreadable.
+ */
+function localEncryption(dataDir: string): {
+  env: Record<string, string>;
+  codecEndpoint: string | null;
+  description: string;
+} {
+  const keys =
+    env.ISCG_ENCRYPTION_KEYS ??
+    localSecret(path.join(dataDir, 'encryption.keys'), () => `local:${generateKey()}`);
+  const token =
+    env.ISCG_CODEC_TOKEN ??
+    localSecret(path.join(dataDir, 'codec.token'), () => randomBytes(24).toString('base64url'));
+  const uiOrigin = `http://localhost:${uiPort}`;
+  const codecEndpoint = `http://localhost:${env.PORT}/codec/${token}`;
+  return {
+    env: {
+      ISCG_ENCRYPTION_KEYS: keys,
+      ...(env.ISCG_ENCRYPTION_KEY_ID ? { ISCG_ENCRYPTION_KEY_ID: env.ISCG_ENCRYPTION_KEY_ID } : {}),
+      ISCG_CODEC_TOKEN: token,
+      ISCG_CODEC_CORS_ORIGINS: env.ISCG_CODEC_CORS_ORIGINS ?? `${uiOrigin},http://127.0.0.1:${uiPort}`,
+    },
+    codecEndpoint,
+    description: env.ISCG_ENCRYPTION_KEYS
+      ? 'clés de ISCG_ENCRYPTION_KEYS'
+      : `AES-256-GCM, clé locale ${path.join(dataDir, 'encryption.keys')} (à sauvegarder avec la base)`,
+  };
+}
+
 async function main() {
   const dataDir = env.ISCG_DATA_DIR;
   fs.mkdirSync(dataDir, { recursive: true });
@@ -107,6 +147,7 @@ async function main() {
     if (await portInUse(port))
       throw new Error(`le port ${port} (${what}) est déjà utilisé: libérez-le ou changez ${variable}`);
 
+  const encryption = localEncryption(dataDir);
   const dbFile = path.join(dataDir, 'temporal.db');
   log(`Temporal dev server: ${temporalAddress}, base ${dbFile}`);
   launch('Temporal', resolveCliPath(), [
@@ -124,6 +165,8 @@ async function main() {
     env.TEMPORAL_NAMESPACE,
     '--log-level',
     'warn',
+    '--ui-disable-news-fetch',
+    ...(encryption.codecEndpoint ? ['--ui-codec-endpoint', encryption.codecEndpoint] : []),
     ...Object.entries(SEARCH_ATTRIBUTE_CLI_TYPES).flatMap(([name, type]) => [
       '--search-attribute',
       `${name}=${type}`,
@@ -137,6 +180,7 @@ async function main() {
     TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE,
     PORT: String(env.PORT),
     WORKFLOW_BUNDLE_PATH: path.join(root, WORKFLOW_BUNDLE_FILE),
+    ...encryption.env,
   };
   launch('worker', process.execPath, [path.join(root, 'dist', 'worker', 'main.js')], shared);
   launch('API', process.execPath, [path.join(root, 'dist', 'client', 'api', 'main.js')], shared);
@@ -148,6 +192,7 @@ async function main() {
   log(`Temporal Web UI : http://localhost:${uiPort}`);
   log(`API             : http://localhost:${env.PORT}  (documentation /docs, OpenAPI /openapi.json)`);
   log(`Courriels       : ${outbox}`);
+  log(`Chiffrement     : ${encryption.description}`);
   log(`Données         : ${dataDir}  (supprimer ce dossier remet tout à zéro)`);
   log('Ctrl-C arrête tout.');
 }

@@ -1,5 +1,6 @@
 import { Runtime } from '@temporalio/worker';
 import { dataPath, readEnvironment, temporalConfig } from '../config/env';
+import { dataConverterFor, encryptionFromEnvironment } from '../security/encryption';
 import { connectWorker, createConventionWorker } from './worker';
 
 /** The worker process: `node dist/worker/main.js`. Stops cleanly on SIGINT/SIGTERM. */
@@ -7,12 +8,14 @@ async function main() {
   const env = readEnvironment();
   Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'] });
   const temporal = temporalConfig(env);
+  const encryption = encryptionFromEnvironment(env);
   const connection = await connectWorker(temporal);
   const { worker, close } = await createConventionWorker({
     connection,
     namespace: temporal.namespace,
     taskQueue: temporal.taskQueue,
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
+    dataConverter: dataConverterFor(encryption),
     mail: {
       smtpUrl: env.SMTP_URL ?? null,
       outboxDir: dataPath(env, 'outbox'),

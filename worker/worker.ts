@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createMailer, type MailConfig } from '../activities/mail/mailer';
@@ -12,6 +13,8 @@ export interface ConventionWorkerOptions {
   webhooks: WebhookConfig;
   /** A prebuilt bundle (production); without one the workflows are bundled at start-up. */
   workflowBundlePath?: string;
+  /** The payload codec (encryption) when configured: the same as the API's. */
+  dataConverter?: DataConverter;
   overrides?: Partial<WorkerOptions>;
 }
 
@@ -36,6 +39,7 @@ export async function createConventionWorker(
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...workflowSource,
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     activities: createActivities({ mailer, webhooks: createWebhookSender(options.webhooks) }),
     ...options.overrides,
   });

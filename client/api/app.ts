@@ -12,6 +12,8 @@ import { conventionRoutes } from './routes/conventions';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { webhookRoutes } from './routes/webhooks';
+import { codecRoutes } from './routes/codec';
+import type { PayloadCodec } from '@temporalio/common';
 
 export interface ApiOptions {
   /** The one Temporal client of the process, shared by every request. */
@@ -26,6 +28,8 @@ export interface ApiOptions {
   /** Where clients reach the API (OpenAPI `servers`). */
   publicUrl?: string;
   bodyLimit?: number;
+  /** The Temporal UI's codec server, when payloads are encrypted. */
+  codec?: { codec: PayloadCodec; token: string | null; corsOrigins: string[] };
 }
 
 export const DEFAULT_RATE_LIMIT = { max: 300, perSeconds: 60 };
@@ -173,6 +177,7 @@ export async function buildApp(options: ApiOptions): Promise<FastifyInstance> {
   conventionRoutes(app, context);
   eventRoutes(app, context);
   webhookRoutes(app, context);
+  if (options.codec) codecRoutes(app, { ...options.codec, ring });
 
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   return app;

@@ -1,6 +1,7 @@
 import { ConfigError, readEnvironment, temporalConfig } from '../../config/env';
 import { ApiKeysConfigError, loadApiKeys } from '../auth/keys';
 import { ConventionsClient, connectClient } from '../conventions';
+import { dataConverterFor, encryptionFromEnvironment } from '../../security/encryption';
 import { buildApp } from './app';
 
 /**
@@ -11,7 +12,8 @@ async function main() {
   const env = readEnvironment();
   const loaded = loadApiKeys({ env: process.env, environment: env.ISCG_ENV, dataDir: env.ISCG_DATA_DIR });
   const temporal = temporalConfig(env);
-  const client = await connectClient(temporal, { lazy: true });
+  const encryption = encryptionFromEnvironment(env);
+  const client = await connectClient(temporal, { lazy: true, dataConverter: dataConverterFor(encryption) });
   const conventions = new ConventionsClient(client, temporal.taskQueue, { aniscgEmail: env.ANISCG_EMAIL });
   const app = await buildApp({
     conventions,
@@ -19,6 +21,15 @@ async function main() {
     logger: { level: env.LOG_LEVEL },
     webhooks: { allowPrivateDestinations: env.ISCG_ENV !== 'production' },
     ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}),
+    ...(encryption
+      ? {
+          codec: {
+            codec: encryption.codec,
+            token: encryption.codecToken,
+            corsOrigins: encryption.corsOrigins,
+          },
+        }
+      : {}),
   });
 
   let closing = false;
