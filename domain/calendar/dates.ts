@@ -315,7 +315,7 @@ export function startOfLocalDay(date: CivilDate, code: DepartementCode): number 
 }
 
 const FRENCH_WEEKDAYS = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'];
-const FRENCH_MONTHS = [
+export const FRENCH_MONTHS = [
   'janvier',
   'février',
   'mars',

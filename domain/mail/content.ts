@@ -1,5 +1,5 @@
 import { departement } from '../calendar/departements';
-import { formatFrenchDate, type CivilDate } from '../calendar/dates';
+import { FRENCH_MONTHS, formatFrenchDate, type CivilDate } from '../calendar/dates';
 import type { ConventionContext } from '../lifecycle/context';
 import { siteTitle } from '../lifecycle/view';
 
@@ -24,25 +24,10 @@ export function conventionHeader(context: ConventionContext): ConventionHeader {
   };
 }
 
-const MONTHS = [
-  'janvier',
-  'février',
-  'mars',
-  'avril',
-  'mai',
-  'juin',
-  'juillet',
-  'août',
-  'septembre',
-  'octobre',
-  'novembre',
-  'décembre',
-];
-
 /** "mars 2027" for '2027-03'. */
 export function frenchMonth(yearMonth: string): string {
   const [year, month] = yearMonth.split('-');
-  return `${MONTHS[Number(month) - 1] ?? month} ${year}`;
+  return `${FRENCH_MONTHS[Number(month) - 1] ?? month} ${year}`;
 }
 
 export function dated(date: CivilDate): { date: CivilDate; dateText: string } {
