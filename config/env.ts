@@ -20,6 +20,77 @@ const booleanFlag = z
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
+// ── Operations: logs, metrics, shutdown, worker tuning, secrets from files (docs/production.md) ──
+
+const HOST_PORT = /^(?:\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+):(\d{1,5})$/;
+
+const optionalHostPort = optionalString.refine((v) => v === undefined || HOST_PORT.test(v), {
+  message: 'attendu hôte:port (ex. 0.0.0.0:9464)',
+});
+
+const optionalCount = (min: number) => z.coerce.number().int().min(min).optional();
+
+const operationsShape = {
+  /** `json` (one object per line) or `text`; default `json` in production, `text` otherwise. */
+  LOG_FORMAT: z.enum(['json', 'text']).optional(),
+  /** Where the worker's Temporal runtime serves Prometheus metrics (`/metrics`); off when unset. */
+  ISCG_WORKER_METRICS_ADDRESS: optionalHostPort,
+  /** Where the API serves its own Prometheus metrics, on a listener of its own; off when unset. */
+  ISCG_API_METRICS_ADDRESS: optionalHostPort,
+  /** On SIGTERM: how long running activities and requests get to finish. */
+  ISCG_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  ISCG_WORKER_MAX_CACHED_WORKFLOWS: optionalCount(0),
+  ISCG_WORKER_MAX_CONCURRENT_ACTIVITIES: optionalCount(1),
+  ISCG_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: optionalCount(2),
+};
+
+/** Secrets that may be given as `<NAME>_FILE` (Docker secrets) instead of in the environment. */
+export const SECRET_FILE_VARIABLES = [
+  'SMTP_URL',
+  'TEMPORAL_API_KEY',
+  'ISCG_ENCRYPTION_KEYS',
+  'ISCG_CODEC_TOKEN',
+] as const;
+
+function withSecretFiles(env: NodeJS.ProcessEnv, problems: string[]): NodeJS.ProcessEnv {
+  const resolved = { ...env };
+  for (const name of SECRET_FILE_VARIABLES) {
+    const file = env[`${name}_FILE`]?.trim();
+    if (!file) continue;
+    try {
+      const content = fs.readFileSync(file, 'utf8').trim();
+      // A parent process may pass on both, with the value it read (npm start does): same secret.
+      if (env[name]?.trim() && env[name]?.trim() !== content)
+        problems.push(`${name} et ${name}_FILE: l'un ou l'autre, pas les deux`);
+      else resolved[name] = content;
+    } catch (error) {
+      problems.push(
+        `${name}_FILE: fichier illisible (${file}): ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      );
+    }
+  }
+  return resolved;
+}
+
+function operationalProblems(value: Environment): string[] {
+  const problems: string[] = [];
+  if (!HOST_PORT.test(value.TEMPORAL_ADDRESS))
+    problems.push(
+      `TEMPORAL_ADDRESS: attendu hôte:port (ex. temporal:7233), reçu « ${value.TEMPORAL_ADDRESS} »`,
+    );
+  const metricsPort = value.ISCG_API_METRICS_ADDRESS && HOST_PORT.exec(value.ISCG_API_METRICS_ADDRESS)?.[1];
+  if (metricsPort && Number(metricsPort) === value.PORT)
+    problems.push(
+      'ISCG_API_METRICS_ADDRESS: un port distinct de PORT (les métriques ne sont pas servies avec l’API)',
+    );
+  return problems;
+}
+
+/** The log format in force: explicit, or JSON lines in production. */
+export function logFormat(env: Environment): 'json' | 'text' {
+  return env.LOG_FORMAT ?? (env.ISCG_ENV === 'production' ? 'json' : 'text');
+}
+
 const environmentSchema = z.object({
   ISCG_DATA_DIR: z.string().default('data'),
   TEMPORAL_ADDRESS: z.string().default('localhost:7233'),
@@ -46,6 +117,7 @@ const environmentSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ISCG_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  ...operationsShape,
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -58,11 +130,15 @@ export class ConfigError extends Error {
 }
 
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
-  const parsed = environmentSchema.safeParse(env);
-  if (!parsed.success)
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  const secretProblems: string[] = [];
+  const parsed = environmentSchema.safeParse(withSecretFiles(env, secretProblems));
+  if (!parsed.success || secretProblems.length > 0)
+    throw new ConfigError([
+      ...secretProblems,
+      ...(parsed.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? []),
+    ]);
   const value = parsed.data;
-  const problems: string[] = [];
+  const problems: string[] = operationalProblems(value);
   for (const key of [
     'TEMPORAL_TLS_CERT_PATH',
     'TEMPORAL_TLS_KEY_PATH',

@@ -1,15 +1,36 @@
-import { ConfigError, readEnvironment, temporalConfig } from '../../config/env';
-import { ApiKeysConfigError, loadApiKeys } from '../auth/keys';
-import { ConventionsClient, connectClient } from '../conventions';
+import type { FastifyServerOptions } from 'fastify';
+import { readEnvironment, temporalConfig, type Environment } from '../../config/env';
+import { logFatal, pinoOptions } from '../../config/logging';
+import { createApiMetrics, serveMetrics, type MetricsServer } from '../../config/metrics';
 import { dataConverterFor, encryptionFromEnvironment } from '../../security/encryption';
+import { loadApiKeys } from '../auth/keys';
+import { ConventionsClient, connectClient } from '../conventions';
 import { buildApp } from './app';
 
 /**
- * The API process: `node dist/client/api/main.js`. Configuration is read and checked once; one
- * Temporal client serves every request; SIGINT/SIGTERM close the server, then the connection.
+ * The API process: `node dist/client/api/main.js` (the container's `api` role). Configuration is
+ * read and checked once; one Temporal client serves every request. On SIGINT/SIGTERM the server
+ * stops accepting connections, lets requests in flight finish (ISCG_SHUTDOWN_GRACE_SECONDS at
+ * most), then closes the metrics listener and the Temporal connection, and exits 0.
  */
-async function main() {
-  const env = readEnvironment();
+
+/** The codec endpoint's secret path segment must not reach the request logs. */
+const CODEC_TOKEN_IN_PATH = /^(\/codec\/)[^/?]+(?=\/(?:en|de)code\b)/;
+
+function loggerOptions(env: Environment): FastifyServerOptions['logger'] {
+  return {
+    ...pinoOptions(env, 'iscg-api'),
+    serializers: {
+      req: (request: { method: string; url: string; ip?: string }) => ({
+        method: request.method,
+        url: request.url.replace(CODEC_TOKEN_IN_PATH, '$1[masqué]'),
+        remoteAddress: request.ip,
+      }),
+    },
+  };
+}
+
+async function main(env: Environment) {
   const loaded = loadApiKeys({ env: process.env, environment: env.ISCG_ENV, dataDir: env.ISCG_DATA_DIR });
   const temporal = temporalConfig(env);
   const encryption = encryptionFromEnvironment(env);
@@ -18,7 +39,7 @@ async function main() {
   const app = await buildApp({
     conventions,
     keys: loaded.keys,
-    logger: { level: env.LOG_LEVEL },
+    logger: loggerOptions(env),
     webhooks: { allowPrivateDestinations: env.ISCG_ENV !== 'production' },
     ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}),
     ...(encryption
@@ -31,25 +52,51 @@ async function main() {
         }
       : {}),
   });
+  const metrics = env.ISCG_API_METRICS_ADDRESS ? createApiMetrics() : null;
+  metrics?.instrument(app);
 
+  let metricsServer: MetricsServer | null = null;
   let closing = false;
   const close = async (signal: string) => {
     if (closing) return;
     closing = true;
-    app.log.info(`${signal} reçu: arrêt de l'API`);
+    app.log.info({ signal }, `${signal} reçu: arrêt de l'API`);
+    const graceMs = env.ISCG_SHUTDOWN_GRACE_SECONDS * 1000;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<'expired'>((resolve) => {
+      timer = setTimeout(() => resolve('expired'), graceMs);
+    });
     try {
-      await app.close();
-    } finally {
+      if ((await Promise.race([app.close(), expired])) === 'expired')
+        app.log.warn(`requêtes encore en cours après ${env.ISCG_SHUTDOWN_GRACE_SECONDS} s: arrêt forcé`);
+      await metricsServer?.close();
       await client.connection.close();
+    } finally {
+      clearTimeout(timer);
     }
+    app.log.info('API arrêtée proprement');
+    // Nothing should be left running; if something is, it does not hold the process past this.
+    setTimeout(() => process.exit(0), 1000).unref();
   };
   process.once('SIGINT', () => void close('SIGINT'));
   process.once('SIGTERM', () => void close('SIGTERM'));
 
   const address = await app.listen({ port: env.PORT, host: env.HOST });
+  if (env.ISCG_API_METRICS_ADDRESS && metrics)
+    metricsServer = await serveMetrics(env.ISCG_API_METRICS_ADDRESS, metrics.registry);
   app.log.info(
+    {
+      address,
+      temporalAddress: temporal.address,
+      namespace: temporal.namespace,
+      tls: temporal.tls !== null,
+      apiKeys: loaded.keys.length,
+      encryption: encryption !== null,
+      metrics: metricsServer?.address ?? null,
+    },
     `API à l'écoute sur ${address} (documentation ${address}/docs, OpenAPI ${address}/openapi.json); ` +
-      `Temporal ${temporal.address}, namespace ${temporal.namespace}; ${loaded.keys.length} clé(s) d'API (${loaded.source})`,
+      `Temporal ${temporal.address}, namespace ${temporal.namespace}; ${loaded.keys.length} clé(s) d'API (${loaded.source})` +
+      (metricsServer ? `; métriques http://${metricsServer.address}/metrics` : ''),
   );
   try {
     await client.connection.withDeadline(Date.now() + 5_000, () =>
@@ -67,8 +114,18 @@ async function main() {
     );
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof ApiKeysConfigError) console.error(error.message);
-  else console.error(error);
-  process.exit(1);
-});
+function start(): void {
+  let env: Environment;
+  try {
+    env = readEnvironment();
+  } catch (error) {
+    logFatal(null, 'iscg-api', error);
+    process.exit(1);
+  }
+  main(env).catch((error: unknown) => {
+    logFatal(env, 'iscg-api', error);
+    process.exit(1);
+  });
+}
+
+start();

@@ -1,0 +1,295 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { generateToken, hashToken } from '../../client/auth/keys';
+import { HTTP_DURATION_METRIC, HTTP_REQUESTS_METRIC } from '../../config/metrics';
+import { resolveCliPath } from '../../scripts/temporal-binaries';
+import { conventionCreate } from '../support/fixtures';
+import { SmtpSink } from '../support/smtp-sink';
+import { freePort } from '../support/stack';
+import { Process, imageEnvironment } from './support/processes';
+import { ROOT } from './support/tools';
+
+/**
+ * The containers' processes, started as their containers start them: the image's entry point
+ * (deploy/docker-entrypoint.sh) with the Dockerfile's ENV (production, JSON logs, prebuilt
+ * workflow bundle, metrics on) and secrets from files, against a Temporal dev server (TLS off)
+ * prepared by the same one-shot script as the compose file's `temporal-setup` service.
+ */
+
+const NAMESPACE = 'iscg-deploy';
+const ENTRYPOINT = path.join(ROOT, 'deploy', 'docker-entrypoint.sh');
+const cli = resolveCliPath();
+
+let dir: string;
+let temporal: Process;
+let sink: SmtpSink;
+let worker: Process | null = null;
+let api: Process | null = null;
+const ports = { temporal: 0, api: 0, apiMetrics: 0, workerMetrics: 0 };
+const token = generateToken();
+const codecToken = randomBytes(24).toString('base64url');
+
+/** A file under the test's folder, as Docker mounts a secret. */
+function secret(name: string, content: string): string {
+  const file = path.join(dir, 'secrets', name);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content, { mode: 0o600 });
+  return file;
+}
+
+/** The container's environment: the image's ENV (paths under /app mapped to the repository). */
+function containerEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
+  const image = Object.fromEntries(
+    Object.entries(imageEnvironment()).map(([k, v]) => [k, v.replace(/^\/app\//, `${ROOT}/`)]),
+  );
+  return {
+    PATH: process.env.PATH,
+    HOME: dir,
+    ...image,
+    ISCG_DATA_DIR: path.join(dir, 'data'),
+    HOST: '127.0.0.1',
+    PORT: String(ports.api),
+    ISCG_WORKER_METRICS_ADDRESS: `127.0.0.1:${ports.workerMetrics}`,
+    ISCG_API_METRICS_ADDRESS: `127.0.0.1:${ports.apiMetrics}`,
+    TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
+    TEMPORAL_NAMESPACE: NAMESPACE,
+    ...overrides,
+  };
+}
+
+function appEnv(role: 'worker' | 'api'): NodeJS.ProcessEnv {
+  const shared = {
+    ISCG_ROLE: role,
+    ISCG_ENCRYPTION_KEYS_FILE: path.join(dir, 'secrets', 'encryption-keys'),
+  };
+  return role === 'worker'
+    ? containerEnv({ ...shared, SMTP_URL_FILE: path.join(dir, 'secrets', 'smtp-url') })
+    : containerEnv({
+        ...shared,
+        ISCG_API_KEYS_FILE: path.join(dir, 'secrets', 'api-keys.yaml'),
+        ISCG_CODEC_TOKEN_FILE: path.join(dir, 'secrets', 'codec-token'),
+        ISCG_CODEC_CORS_ORIGINS: 'https://temporal.iscg.example',
+      });
+}
+
+function jsonLines(process: Process): Record<string, any>[] {
+  return [...process.stdout, ...process.stderr].map((line) => {
+    try {
+      return JSON.parse(line) as Record<string, any>;
+    } catch {
+      throw new Error(`${process.name}: ligne de journal non JSON: ${line}`);
+    }
+  });
+}
+
+function healthcheck(role: 'worker' | 'api'): { status: number | null; output: string } {
+  const result = spawnSync(ENTRYPOINT, ['healthcheck'], {
+    env: appEnv(role),
+    encoding: 'utf8',
+    timeout: 10_000,
+  });
+  return { status: result.status, output: result.stdout + result.stderr };
+}
+
+async function call(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`http://127.0.0.1:${ports.api}${url}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text ? JSON.parse(text) : null };
+}
+
+async function metrics(port: number): Promise<string> {
+  const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+  expect(response.status).toBe(200);
+  return response.text();
+}
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iscg-deploy-'));
+  for (const key of Object.keys(ports) as (keyof typeof ports)[]) ports[key] = await freePort();
+  temporal = Process.start(
+    'temporal',
+    cli,
+    ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(ports.temporal)],
+    { PATH: process.env.PATH, HOME: dir },
+  );
+  sink = await new SmtpSink().start();
+  secret('smtp-url', `smtp://127.0.0.1:${sink.port}\n`);
+  secret(
+    'api-keys.yaml',
+    `- id: ops\n  hash: ${hashToken(token)}\n  label: Opérateurs\n  actsAs:\n    kind: operator\n`,
+  );
+  secret('encryption-keys', `k1:${randomBytes(32).toString('base64')}\n`);
+  secret('codec-token', `${codecToken}\n`);
+}, 60_000);
+
+afterAll(async () => {
+  for (const process of [api, worker]) if (process?.running) await process.stop('SIGKILL');
+  await temporal?.stop('SIGTERM');
+  await sink?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('the one-shot setup script creates the namespace and registers the search attributes', () => {
+  const run = () =>
+    spawnSync('sh', [path.join(ROOT, 'deploy', 'temporal', 'register-namespace.sh')], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: dir,
+        TEMPORAL_CLI: cli,
+        TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
+        TEMPORAL_NAMESPACE: NAMESPACE,
+        TEMPORAL_NAMESPACE_RETENTION: '30d',
+      },
+      encoding: 'utf8',
+      timeout: 90_000,
+    });
+  const first = run();
+  expect({ status: first.status, output: first.stdout + first.stderr }).toMatchObject({ status: 0 });
+  expect(first.stdout).toContain(`namespace ${NAMESPACE}: créé`);
+  expect(first.stdout).toContain('attribut IscgNextActor (KeywordList): présent');
+  // Run again (a restarted stack): nothing to do, still success.
+  const again = run();
+  expect(again.status).toBe(0);
+  expect(again.stdout).toContain(`namespace ${NAMESPACE}: existe déjà`);
+});
+
+test('a bad configuration stops a process at once, with one JSON line naming what to fix', async () => {
+  const cases: { role: 'worker' | 'api'; env: Record<string, string>; says: RegExp }[] = [
+    { role: 'worker', env: { SMTP_URL_FILE: '' }, says: /SMTP_URL: requis en production/ },
+    {
+      role: 'worker',
+      env: { SMTP_URL_FILE: path.join(dir, 'absent') },
+      says: /SMTP_URL_FILE: fichier illisible/,
+    },
+    { role: 'api', env: { ISCG_API_KEYS_FILE: '' }, says: /aucune clé d'API configurée/ },
+    { role: 'api', env: { TEMPORAL_ADDRESS: 'temporal' }, says: /TEMPORAL_ADDRESS: attendu hôte:port/ },
+    { role: 'api', env: { ISCG_API_METRICS_ADDRESS: '9465' }, says: /ISCG_API_METRICS_ADDRESS/ },
+  ];
+  for (const { role, env, says } of cases) {
+    const process = Process.start(`${role} (mal configuré)`, ENTRYPOINT, [], { ...appEnv(role), ...env });
+    const { code } = await process.wait();
+    expect({ env, code }).toMatchObject({ code: 1 });
+    const lines = jsonLines(process);
+    expect(lines.at(-1)).toMatchObject({ level: 'fatal', msg: expect.stringMatching(says) });
+  }
+});
+
+test('worker and API start from the image entry point, production configuration, and are healthy', async () => {
+  worker = Process.start('worker', ENTRYPOINT, [], appEnv('worker'));
+  api = Process.start('api', ENTRYPOINT, [], appEnv('api'));
+  await worker.waitFor('le worker interroge sa file', () =>
+    worker!.stdout.some((l) => l.includes('"state":"RUNNING"')),
+  );
+  await api.waitFor("l'API écoute", () => api!.stdout.some((l) => l.includes('API à l')));
+  const started = jsonLines(worker).find((l) => l.msg?.startsWith('[worker] connecté'));
+  expect(started).toMatchObject({
+    service: 'iscg-worker',
+    namespace: NAMESPACE,
+    prebuiltBundle: true,
+    encryption: true,
+    tls: false,
+  });
+  // The probes the image's HEALTHCHECK runs, for each role.
+  expect(healthcheck('api')).toMatchObject({ status: 0 });
+  expect(healthcheck('worker')).toMatchObject({ status: 0 });
+});
+
+test('with an API key, a convention is created and an event applied; the codec endpoint answers', async () => {
+  const created = await call('POST', '/conventions', conventionCreate('deploy-lille'));
+  expect(created.status).toBe(201);
+  const id = created.json.conventionId as string;
+  const submitted = await call('POST', `/conventions/${id}/events`, { type: 'SUBMIT_DRAFT', payload: {} });
+  expect(submitted).toMatchObject({ status: 200, json: { phase: 'recruitment' } });
+  expect((await call('GET', `/conventions/${id}`)).json).toMatchObject({ phase: 'recruitment' });
+  expect((await call('GET', '/conventions')).status).toBe(200);
+  expect((await call('GET', '/conventions', undefined, { authorization: 'Bearer iscg_wrong' })).status).toBe(
+    401,
+  );
+
+  // The Temporal UI's codec server, wired with the keys and the token from their files.
+  const plain = defaultPayloadConverter.toPayload({ phase: 'recruitment' });
+  const payload = {
+    metadata: Object.fromEntries(
+      Object.entries(plain.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+    ),
+    data: Buffer.from(plain.data!).toString('base64'),
+  };
+  const origin = { origin: 'https://temporal.iscg.example', authorization: '' };
+  const encoded = await call('POST', `/codec/${codecToken}/encode`, { payloads: [payload] }, origin);
+  expect(encoded.status).toBe(200);
+  expect(encoded.json.payloads[0].data).not.toBe(payload.data);
+  const decoded = await call('POST', `/codec/${codecToken}/decode`, encoded.json, origin);
+  expect(decoded).toMatchObject({ status: 200, json: { payloads: [{ data: payload.data }] } });
+});
+
+test('metrics: the Temporal runtime’s from the worker, HTTP requests and process from the API', async () => {
+  const fromWorker = await metrics(ports.workerMetrics);
+  for (const name of [
+    'temporal_worker_start',
+    'temporal_request',
+    'temporal_sticky_cache_size',
+    'temporal_worker_task_slots_available',
+    'temporal_workflow_task_execution_latency_bucket',
+  ])
+    expect(fromWorker).toMatch(new RegExp(`^${name}\\b`, 'm'));
+  expect(fromWorker).toContain(`namespace="${NAMESPACE}"`);
+  expect(fromWorker).toContain('task_queue="iscg-conventions"');
+
+  const fromApi = await metrics(ports.apiMetrics);
+  expect(fromApi).toMatch(
+    new RegExp(`^${HTTP_REQUESTS_METRIC}\\{method="POST",route="/conventions",status="201"\\} 1$`, 'm'),
+  );
+  expect(fromApi).toMatch(
+    new RegExp(
+      `^${HTTP_REQUESTS_METRIC}\\{method="POST",route="/conventions/:id/events",status="200"\\} 1$`,
+      'm',
+    ),
+  );
+  expect(fromApi).toContain(`${HTTP_DURATION_METRIC}_bucket`);
+  expect(fromApi).toMatch(/^process_cpu_seconds_total /m);
+  // Route patterns only: the codec token never becomes a label.
+  expect(fromApi).not.toContain(codecToken);
+  // Metrics are not served on the API's own port.
+  expect((await fetch(`http://127.0.0.1:${ports.api}/metrics`)).status).toBe(401);
+});
+
+test('SIGTERM: each stops cleanly and exits 0 in time; every log line was JSON, with no secret', async () => {
+  const apiStopped = await api!.stop('SIGTERM');
+  expect(apiStopped).toMatchObject({ code: 0, signal: null });
+  expect(apiStopped.ms).toBeLessThan(10_000);
+  const workerStopped = await worker!.stop('SIGTERM');
+  expect(workerStopped).toMatchObject({ code: 0, signal: null });
+  expect(workerStopped.ms).toBeLessThan(15_000);
+
+  for (const process of [worker!, api!]) {
+    const lines = jsonLines(process);
+    expect(lines.length).toBeGreaterThan(2);
+    for (const line of lines) {
+      expect(line).toMatchObject({
+        time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        level: expect.stringMatching(/^(trace|debug|info|warn|error|fatal)$/),
+        service: process.name === 'worker' ? 'iscg-worker' : 'iscg-api',
+        msg: expect.any(String),
+      });
+    }
+    const all = [...process.stdout, ...process.stderr].join('\n');
+    expect(all).not.toContain(token);
+    expect(all).not.toContain(codecToken);
+  }
+  expect(jsonLines(worker!).at(-1)?.msg).toBe('[worker] arrêté proprement');
+  expect(jsonLines(api!).at(-1)?.msg).toBe('API arrêtée proprement');
+  // The API logged the codec calls, with the token masked.
+  expect(api!.stdout.join('\n')).toContain('/codec/[masqué]/decode');
+});
