@@ -1,6 +1,8 @@
-/** One runner, four levels: pure unit tests, workflow tests on the time-skipping server,
- * end-to-end tests on the real stack, and what operators see in the Temporal Web UI through a
- * real browser. Integration suites share one server per file. */
+/** One runner, several levels: pure unit tests, workflow tests on the time-skipping server,
+ * end-to-end tests on the real stack, the production deployment (compose file, Dockerfile, the
+ * containers' entry points), security checks, a fleet of conventions under faults (reduced here,
+ * full with `npm run test:faults`), and what operators see in the Temporal Web UI through a real
+ * browser. Integration suites share one server per file. */
 const swc = [
   '@swc/jest',
   { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
@@ -28,6 +30,20 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
     },
+    {
+      ...common,
+      displayName: 'deploy',
+      testMatch: ['<rootDir>/test/deploy/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/deploy/global-setup.ts',
+    },
+    {
+      ...common,
+      displayName: 'security',
+      testMatch: ['<rootDir>/test/security/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+    },
+    // The fleet under faults runs on the built stack (dist/): `npm test` builds it first.
+    { ...common, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.test.ts'] },
     {
       ...common,
       displayName: 'browser',

@@ -7,6 +7,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
@@ -16,7 +17,7 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { ConventionActivities } from '../activities';
-import { requestFingerprint } from '../domain/idempotency';
+import { IDEMPOTENCY_KEY_PATTERN, requestFingerprint } from '../domain/idempotency';
 import { nextClockWake } from '../domain/lifecycle/clock';
 import {
   decide,
@@ -111,7 +112,11 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     runs: 0,
   };
   let snapshot: ConventionSnapshot = restore(carried.convention);
-  const idempotency: Record<string, IdempotencyRecord> = { ...carried.idempotency };
+  // No prototype: a key spelled "constructor" or "__proto__" is a key like any other.
+  const idempotency: Record<string, IdempotencyRecord> = Object.assign(
+    Object.create(null) as Record<string, IdempotencyRecord>,
+    carried.idempotency,
+  );
   const pendingEffects: Effect[] = [...carried.pendingEffects];
   const sentMessages: Record<string, number> = { ...carried.sentMessages };
   const deliveryFailures = [...carried.deliveryFailures];
@@ -205,6 +210,8 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     {
       // Synchronous: refuses, without touching the history, what the convention cannot accept.
       validator: (request: EventRequest) => {
+        const malformed = malformedRequest(request);
+        if (malformed) throw refusalFailure(malformed);
         if (knownRequest(request)) return;
         if (isTerminated(snapshot))
           throw refusalFailure({ code: 'refused', message: 'la convention est terminée' });
@@ -225,21 +232,29 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     },
     {
       validator: (request: SubscribeWebhookRequest) => {
-        if (!/^https?:\/\/[^\s]+$/.test(request.url))
-          throw refusalFailure({ code: 'invalid', field: 'url', message: 'URL http(s) attendue' });
-        if (request.secret.length < 16)
-          throw refusalFailure({ code: 'invalid', field: 'secret', message: '16 caractères au moins' });
+        const malformed = malformedSubscription(request);
+        if (malformed) throw refusalFailure(malformed);
         if (webhooks.length >= 20 && !webhooks.some((w) => w.id === request.id))
           throw refusalFailure({ code: 'refused', message: '20 abonnements au plus par convention' });
       },
     },
   );
 
-  setHandler(unsubscribeWebhookUpdate, ({ id }) => {
-    const index = webhooks.findIndex((w) => w.id === id);
-    if (index >= 0) webhooks.splice(index, 1);
-    return { removed: index >= 0 };
-  });
+  setHandler(
+    unsubscribeWebhookUpdate,
+    ({ id }) => {
+      const index = webhooks.findIndex((w) => w.id === id);
+      if (index >= 0) webhooks.splice(index, 1);
+      return { removed: index >= 0 };
+    },
+    {
+      // Without it, a junk argument throws in the handler and fails the workflow task, for good.
+      validator: (request: { id: string }) => {
+        if (typeof request !== 'object' || request === null || typeof request.id !== 'string')
+          throw refusalFailure({ code: 'invalid', field: 'id', message: 'identifiant d’abonnement attendu' });
+      },
+    },
+  );
 
   /** Deliveries run beside the main loop: a slow receiver never holds back a reminder. */
   const dispatchChanges = () => {
@@ -345,8 +360,13 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     pendingEffects.splice(0, handled);
     if (changed || plan.due.length > 0) publish();
     changed = false;
-    // An ended convention stays until its last planned notice has gone out.
-    if (isTerminated(snapshot) && plan.next === null) break;
+    // An ended convention stays until its last planned notice has gone out, and until the notices
+    // of an event that came in while this batch was out (an abandon) have gone out as well.
+    if (isTerminated(snapshot) && plan.next === null) {
+      // Before this guard, such notices were dropped; histories that ended so still replay.
+      if (pendingEffects.length === 0 || !patched('notices-of-last-event')) break;
+      continue;
+    }
 
     const currentTerm = snapshot.context.term?.number ?? 0;
     if (runTerm === 0) runTerm = currentTerm;
@@ -477,4 +497,38 @@ function typedAttributes(values: SearchAttributeValues): SearchAttributeUpdatePa
     { key: searchAttributes.nextActor, value: values.nextActor },
     { key: searchAttributes.suspended, value: values.suspended },
   ];
+}
+
+/** What no convention can even read: not a request object, or an idempotency key out of its pattern. */
+function malformedRequest(request: unknown): Refusal | null {
+  if (typeof request !== 'object' || request === null || Array.isArray(request))
+    return {
+      code: 'invalid',
+      field: '',
+      message: 'requête attendue: { type, payload, actor, idempotencyKey? }',
+    };
+  const key = (request as { idempotencyKey?: unknown }).idempotencyKey;
+  if (key !== undefined && !(typeof key === 'string' && IDEMPOTENCY_KEY_PATTERN.test(key)))
+    return {
+      code: 'invalid',
+      field: 'idempotencyKey',
+      message: '8 à 128 caractères parmi A-Z a-z 0-9 . _ : -',
+    };
+  return null;
+}
+
+/** A subscription as the API builds it; raw Temporal access must not store anything else. */
+function malformedSubscription(request: unknown): Refusal | null {
+  if (typeof request !== 'object' || request === null || Array.isArray(request))
+    return { code: 'invalid', field: '', message: 'abonnement attendu: { id, url, secret, client }' };
+  const { id, url, secret, client } = request as Record<string, unknown>;
+  if (typeof id !== 'string' || !/^[A-Za-z0-9._:-]{1,64}$/.test(id))
+    return { code: 'invalid', field: 'id', message: 'identifiant d’abonnement attendu' };
+  if (typeof url !== 'string' || !/^https?:\/\/[^\s]+$/.test(url))
+    return { code: 'invalid', field: 'url', message: 'URL http(s) attendue' };
+  if (typeof secret !== 'string' || secret.length < 16)
+    return { code: 'invalid', field: 'secret', message: '16 caractères au moins' };
+  if (client !== null && client !== undefined && typeof client !== 'string')
+    return { code: 'invalid', field: 'client', message: 'nom du client attendu' };
+  return null;
 }

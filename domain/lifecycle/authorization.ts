@@ -121,7 +121,7 @@ export function authorize(context: ConventionContext, event: ExternalEvent): Ref
     if (actor.kind === 'system') return forbidden('les événements externes ne peuvent pas venir du système');
     return null;
   }
-  if (!context.data.parties[actor.partyId])
+  if (!Object.hasOwn(context.data.parties, actor.partyId))
     return forbidden(`"${actor.partyId}" n’est pas partie à cette convention`);
   const roles = ACTS_BY_EVENT[event.type];
   if (roles.some((role) => actorHas(role, context, event, actor.partyId))) return null;

@@ -69,7 +69,8 @@ export function parsePayload<T extends ExternalEventType>(
   payload: unknown,
 ): { ok: true; payload: ExternalEvent['payload'] } | { ok: false; refusal: Refusal } {
   const schema = eventPayloadSchemas[type] as (typeof eventPayloadSchemas)[T] | undefined;
-  if (!schema) return { ok: false, refusal: invalid('type', `événement inconnu "${String(type)}"`) };
+  if (!isExternalEventType(type) || !schema)
+    return { ok: false, refusal: invalid('type', `événement inconnu ${describeType(type)}`) };
   const parsed = schema.safeParse(payload ?? {});
   if (parsed.success) return { ok: true, payload: parsed.data };
   const details = parsed.error.issues.map((issue) => ({
@@ -82,11 +83,21 @@ export function parsePayload<T extends ExternalEventType>(
 
 type TransitionLike = { guard?: unknown };
 
+/** Own keys only: "toString" or ["SIGN"] must not pass for an event through the prototype chain. */
+function isExternalEventType(type: unknown): type is ExternalEventType {
+  return typeof type === 'string' && Object.hasOwn(EVENT_LABELS, type);
+}
+
+/** Says what was sent without calling anything on it (`String()` throws on `{"toString": 1}`). */
+function describeType(type: unknown): string {
+  return typeof type === 'string' ? `"${type}"` : `(${type === null ? 'null' : typeof type})`;
+}
+
 /** Why the machine will not take this event in its current state. */
 export function explainRefusal(snapshot: ConventionSnapshot, event: MachineEvent): Refusal {
   const phase = phaseOf(snapshot);
-  if (event.type !== 'CLOCK' && !(event.type in EVENT_LABELS))
-    return { ...invalid('type', `événement inconnu "${String(event.type)}"`), phase };
+  if (event.type !== 'CLOCK' && !isExternalEventType(event.type))
+    return { ...invalid('type', `événement inconnu ${describeType(event.type)}`), phase };
   const candidates = (snapshot as AnyMachineSnapshot)._nodes.flatMap(
     (node) => (node.transitions.get(event.type) ?? []) as TransitionLike[],
   );
@@ -119,6 +130,14 @@ export function acceptedEvents(snapshot: ConventionSnapshot): ExternalEventType[
  * may perform it and the rules allow it, in that order. Never throws on bad input.
  */
 export function decide(snapshot: ConventionSnapshot, event: ExternalEvent): Decision {
+  if (!isExternalEventType(event.type))
+    return {
+      ok: false,
+      refusal: {
+        ...invalid('type', `événement inconnu ${describeType(event.type)}`),
+        phase: phaseOf(snapshot),
+      },
+    };
   if (!acceptedEvents(snapshot).includes(event.type))
     return { ok: false, refusal: explainRefusal(snapshot, event) };
   const parsed = parsePayload(event.type, event.payload);

@@ -141,9 +141,10 @@ export const recordRecruitmentDecision = rule('RECORD_RECRUITMENT_DECISION', (co
     if (recruitment.applications.count === 0) return invalid('outcome', 'aucune candidature n’a été reçue');
     const refs = recruitment.applications.references;
     if (refs.length > 0 && !refs.includes(payload.candidateRef))
+      // The reference is not repeated: a candidate is a person, and messages travel (logs, CLI).
       return invalid(
         'candidateRef',
-        `"${payload.candidateRef}" ne figure pas parmi les candidatures enregistrées`,
+        `cette référence ne figure pas parmi les ${refs.length} candidature(s) enregistrée(s)`,
       );
   }
   return null;

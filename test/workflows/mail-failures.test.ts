@@ -256,3 +256,51 @@ test('the residual window: a worker dying between the relay’s 250 and the jour
     mailer.close();
   }
 }, 120_000);
+
+test('an abandon that comes in while a batch is out still sends its notice before the end', async () => {
+  const mailer = createMailer(mailConfig());
+  const real = createActivities({
+    mailer,
+    webhooks: createWebhookSender({ allowPrivateDestinations: true, timeoutMs: 5_000 }),
+  });
+  // The first batch with the ANISCG message waits for the abandon to be applied.
+  let release!: () => void;
+  const abandoned = new Promise<void>((resolve) => (release = resolve));
+  let batchOut!: () => void;
+  const outNow = new Promise<void>((resolve) => (batchOut = resolve));
+  const activities: ConventionActivities = {
+    ...real,
+    async sendMails(requests: MailRequest[]) {
+      if (requests.some((r) => r.kind === 'aniscg')) {
+        batchOut();
+        await abandoned;
+      }
+      return real.sendMails(requests);
+    },
+  };
+  try {
+    await withActivities(activities, async () => {
+      const { conventionId } = await h.conventions.create(conventionCreate('abandon-en-vol'), OPERATOR);
+      await goTo('2027-06-07');
+      await send(conventionId, 'SUBMIT_DRAFT', {});
+      // Composing the committee informs the ANISCG (art. 3): that batch is held out.
+      await send(conventionId, 'COMPOSE_SELECTION_COMMITTEE', {
+        members: [
+          { partyId: 'association', authority: 'hierarchique', title: 'directrice' },
+          { partyId: 'police', authority: 'fonctionnelle', title: 'chef de service' },
+        ],
+      });
+      await outNow;
+      await send(conventionId, 'ABANDON', { reason: 'projet retiré' });
+      release();
+      const outcome = await h.env.client.workflow.getHandle(conventionId).result();
+      expect(outcome).toMatchObject({ phase: 'terminated', terminationReason: 'abandoned' });
+      await settle();
+      const got = counts(conventionId);
+      expect(got.get(id(conventionId, 't0.aniscg.creation-1'))).toBe(1);
+      expect(got.get(id(conventionId, 't0.avis.terminated.abandoned'))).toBe(1);
+    });
+  } finally {
+    mailer.close();
+  }
+}, 120_000);

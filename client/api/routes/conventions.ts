@@ -127,7 +127,7 @@ export function conventionRoutes(app: FastifyInstance, context: RouteContext): v
         !Object.values(state.data.parties).some((p) => p.role === grant.role)
       )
         throw new ApiProblem('forbidden', `aucune partie de rôle "${grant.role}" dans la convention ${id}`);
-      if (grant.kind === 'party' && !state.data.parties[grant.partyId])
+      if (grant.kind === 'party' && !Object.hasOwn(state.data.parties, grant.partyId))
         throw new ApiProblem('forbidden', `"${grant.partyId}" n’est pas partie à la convention ${id}`);
       return state;
     },

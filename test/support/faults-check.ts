@@ -1,0 +1,163 @@
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import type { HistoryEntry } from '../../domain/lifecycle/context';
+import { modelConvention, type ExpectedMail, type ModelOutcome } from './faults-model';
+import type { AgentResult } from './faults-driver';
+import type { RelayedMail } from './faults-smtp';
+import { sleep, type FaultStack } from './faults-stack';
+
+/**
+ * The end of a run, convention by convention: the model explains each history with what the
+ * agents sent (nothing lost, nothing twice, nothing nobody sent), and the relay's messages are
+ * compared with the model's expected emails by Message-ID and recipients.
+ */
+
+export interface ConventionVerdict {
+  conventionId: string;
+  kind: string;
+  model: ModelOutcome;
+  /** Steps answered 2xx that the history does not hold. */
+  lost: number[];
+  /** Steps the history holds more than once. */
+  twice: number[];
+  /** Steps applied although none of their requests was answered 2xx (an answer lost to a fault). */
+  appliedWithoutAnswer: number[];
+  acknowledged: number;
+}
+
+export interface MailVerdict {
+  expected: number;
+  expectedReminders: number;
+  received: number;
+  /** Distinct Message-IDs received more than once, and the extra copies. */
+  duplicatedIds: string[];
+  extraCopies: number;
+  /** Duplicates the mailer warned about ("doublon possible"): the documented residual window. */
+  residualWindow: string[];
+  /** Duplicates nothing explains: a breach of exactly-once. */
+  unexplainedDuplicates: string[];
+  missing: ExpectedMail[];
+  unexpected: string[];
+  wrongRecipients: { id: string; expected: string[]; received: string[] }[];
+}
+
+export function idOf(messageId: string): string {
+  return messageId.replace(/^</, '').replace(/@[^@]*>$/, '');
+}
+
+async function finalHistory(stack: FaultStack, conventionId: string): Promise<HistoryEntry[]> {
+  for (let attempt = 0; ; attempt++) {
+    const answer = await stack
+      .call('GET', `/conventions/${conventionId}`, { as: 'operator' })
+      .catch(() => null);
+    if (answer?.status === 200) return answer.body.history as HistoryEntry[];
+    if (attempt > 40) throw new Error(`${conventionId}: état illisible (${answer?.status} ${answer?.text})`);
+    await sleep(500);
+  }
+}
+
+export async function judgeConventions(
+  stack: FaultStack,
+  results: AgentResult[],
+  endAt: number,
+): Promise<ConventionVerdict[]> {
+  const verdicts: ConventionVerdict[] = [];
+  for (const result of results) {
+    if (!result.created) continue;
+    const history = await finalHistory(stack, result.plan.conventionId);
+    const model = modelConvention(result.plan.create, history, result.plan.steps, endAt);
+    const acknowledged = (i: number) =>
+      result.steps[i]!.freshAcceptances + result.steps[i]!.replayedAnswers > 0;
+    const indices = result.plan.steps.map((_, i) => i);
+    verdicts.push({
+      conventionId: result.plan.conventionId,
+      kind: result.plan.kind,
+      model,
+      // A step after the first unexplained entry is not judged: the model stopped there.
+      lost: model.unexplained.length
+        ? []
+        : indices.filter((i) => acknowledged(i) && model.applications[i]!.length === 0),
+      twice: indices.filter((i) => model.applications[i]!.length > 1),
+      appliedWithoutAnswer: indices.filter((i) => !acknowledged(i) && model.applications[i]!.length === 1),
+      acknowledged: indices.filter(acknowledged).length,
+    });
+  }
+  return verdicts;
+}
+
+/** Message-IDs the workers warned about when they sent a message again after an interrupted transaction. */
+export function possibleDuplicatesLogged(stack: FaultStack): Set<string> {
+  const ids = new Set<string>();
+  for (const worker of stack.workers) {
+    const output = worker.output();
+    // Each warning, wherever it is (two may share a timestamp): its Message-ID follows it, on
+    // the same JSON line or a few lines down in text logs.
+    for (const warning of output.matchAll(/doublon possible/g)) {
+      const match = /<([^<>\s]+)@[^<>\s]+>/.exec(output.slice(warning.index, warning.index + 2000));
+      if (match) ids.add(match[1]!);
+    }
+  }
+  return ids;
+}
+
+export function judgeMails(
+  expected: ExpectedMail[],
+  received: RelayedMail[],
+  warned: Set<string>,
+): MailVerdict {
+  const byId = new Map<string, RelayedMail[]>();
+  for (const mail of received) {
+    const id = idOf(mail.messageId);
+    byId.set(id, [...(byId.get(id) ?? []), mail]);
+  }
+  const expectedById = new Map(expected.map((m) => [m.id, m]));
+  const duplicatedIds = [...byId.entries()].filter(([, copies]) => copies.length > 1).map(([id]) => id);
+  const wrongRecipients: MailVerdict['wrongRecipients'] = [];
+  for (const [id, copies] of byId) {
+    const want = expectedById.get(id);
+    if (!want) continue;
+    for (const copy of copies)
+      if (JSON.stringify(copy.envelopeTo) !== JSON.stringify(want.recipients))
+        wrongRecipients.push({ id, expected: want.recipients, received: copy.envelopeTo });
+  }
+  return {
+    expected: expected.length,
+    expectedReminders: expected.filter((m) => m.kind === 'reminder').length,
+    received: byId.size,
+    duplicatedIds,
+    extraCopies: duplicatedIds.reduce((sum, id) => sum + byId.get(id)!.length - 1, 0),
+    residualWindow: duplicatedIds.filter((id) => warned.has(id)),
+    unexplainedDuplicates: duplicatedIds.filter((id) => !warned.has(id)),
+    missing: expected.filter((m) => !byId.has(m.id)),
+    unexpected: [...byId.keys()].filter((id) => !expectedById.has(id)),
+    wrongRecipients,
+  };
+}
+
+/** Workflow task failures and timeouts over every run of each convention's workflow. */
+export async function workflowTaskProblems(
+  client: Client,
+  conventionIds: string[],
+): Promise<{ failed: { conventionId: string; cause: string }[]; timedOut: number }> {
+  const failed: { conventionId: string; cause: string }[] = [];
+  let timedOut = 0;
+  const types = temporal.api.enums.v1.EventType;
+  for (const conventionId of conventionIds) {
+    let runId: string | undefined;
+    for (;;) {
+      const history = await client.workflow.getHandle(conventionId, runId).fetchHistory();
+      for (const event of history.events ?? []) {
+        if (event.eventType === types.EVENT_TYPE_WORKFLOW_TASK_FAILED)
+          failed.push({
+            conventionId,
+            cause: `${event.workflowTaskFailedEventAttributes?.cause ?? ''} ${event.workflowTaskFailedEventAttributes?.failure?.message ?? ''}`,
+          });
+        if (event.eventType === types.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT) timedOut++;
+      }
+      const previous = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+      if (!previous) break;
+      runId = previous;
+    }
+  }
+  return { failed, timedOut };
+}

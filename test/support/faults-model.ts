@@ -1,0 +1,214 @@
+import { conventionCreateSchema, type ConventionCreate } from '../../domain/convention/schema';
+import type { HistoryEntry } from '../../domain/lifecycle/context';
+import { nextClockWake } from '../../domain/lifecycle/clock';
+import {
+  decide,
+  isTerminated,
+  newConvention,
+  tick,
+  type ConventionSnapshot,
+} from '../../domain/lifecycle/decide';
+import type { Effect } from '../../domain/lifecycle/effects';
+import type { ExternalEvent, ExternalEventType } from '../../domain/lifecycle/events';
+import type { MailRequest } from '../../domain/mail/mail-request';
+import { composeEffectMails } from '../../domain/mail/notices';
+import { planReminders, type Wake } from '../../domain/reminders/plan';
+
+/**
+ * What a convention should have done, recomputed in pure code from what happened to it. The
+ * workflow's own history (the state query's `history`) says which events were accepted, when,
+ * from whom, in which order; the driver says which payloads it sent. The model re-applies each
+ * accepted event with the domain's `decide` at its recorded instant, lets time run between them
+ * as the workflow's loop does (`tick`, `nextClockWake`, `planReminders`), and collects every email
+ * the workflow must send: the notices of the effects (`composeEffectMails`) and the reminders that
+ * fell due during the run. So the expected set follows from the domain's rules rather than from a
+ * second, hand-written list that could drift from them.
+ */
+
+export interface SentStep {
+  type: ExternalEventType;
+  payload: unknown;
+}
+
+export interface ExpectedMail {
+  id: string;
+  kind: MailRequest['kind'];
+  /** Envelope recipients (to and cc), lower-cased, sorted: what the relay must see. */
+  recipients: string[];
+  /** When the model sends it (workflow time). */
+  at: number;
+}
+
+export interface ModelOutcome {
+  /** For each step of the driver, the positions in the history of the entries it explains. */
+  applications: number[][];
+  /** History positions no step (or the clock) explains: the first one stops the model. */
+  unexplained: { position: number; entry: HistoryEntry; why: string }[];
+  mails: ExpectedMail[];
+  terminated: boolean;
+  /** The model's convention at the end: the same, in pure code, as the workflow's. */
+  snapshot: ConventionSnapshot;
+}
+
+/** Clock entries carry the instant the workflow woke, which a stopped worker may delay. */
+const CLOCK_DELAY_TOLERANCE_MS = 15 * 60_000;
+
+function sameEntry(model: HistoryEntry, actual: HistoryEntry): boolean {
+  const { at: modelAt, ...modelRest } = model;
+  const { at: actualAt, ...actualRest } = actual;
+  if (JSON.stringify(modelRest) !== JSON.stringify(actualRest)) return false;
+  if (model.event === 'CLOCK') return actualAt >= modelAt && actualAt - modelAt <= CLOCK_DELAY_TOLERANCE_MS;
+  return modelAt === actualAt;
+}
+
+class ConventionModel {
+  snapshot: ConventionSnapshot;
+  readonly sent: Record<string, number> = {};
+  readonly mails: ExpectedMail[] = [];
+  private readonly pending: Effect[] = [];
+  now: number;
+
+  constructor(create: ConventionCreate, first: HistoryEntry) {
+    this.now = first.at;
+    this.snapshot = newConvention(conventionCreateSchema.parse(create), first.actor, first.at);
+  }
+
+  get history(): HistoryEntry[] {
+    return this.snapshot.context.history;
+  }
+
+  private deliver(mail: MailRequest) {
+    if (this.sent[mail.id] !== undefined) return;
+    this.sent[mail.id] = this.now;
+    // The mailer answers a message without any address "rejected" and sends nothing.
+    if (mail.to.length === 0) return;
+    const recipients = [...new Set([...mail.to, ...mail.cc].map((r) => r.email.toLowerCase()))].sort();
+    this.mails.push({ id: mail.id, kind: mail.kind, recipients, at: this.now });
+  }
+
+  /** One turn of the workflow's loop at `now`; returns when it would wake next. */
+  turn(now: number): Wake | null {
+    this.now = now;
+    const ticked = tick(this.snapshot, now);
+    this.snapshot = ticked.snapshot;
+    this.pending.push(...ticked.effects);
+    const effects = this.pending.splice(0);
+    const mails = effects.flatMap((effect) => composeEffectMails(effect, this.snapshot.context));
+    const plan = planReminders(this.snapshot, now, this.sent);
+    for (const mail of [...mails, ...plan.due]) this.deliver(mail);
+    if (isTerminated(this.snapshot) && plan.next === null) return null;
+    const clock = nextClockWake(this.snapshot);
+    if (!clock) return plan.next;
+    if (!plan.next) return clock;
+    return clock.at <= plan.next.at ? clock : plan.next;
+  }
+
+  /** Lets time run up to `until` (included), waking where the workflow would. */
+  runUntil(until: number): void {
+    for (let guard = 0; guard < 10_000; guard++) {
+      const wake = this.turn(this.now);
+      if (!wake || Math.max(wake.at, this.now + 1000) > until) return;
+      this.now = Math.max(wake.at, this.now + 1000);
+    }
+    throw new Error('le modèle ne converge pas');
+  }
+
+  /** The event as the update handler would apply it (clock first, then the event), or null. */
+  tryApply(step: SentStep, entry: HistoryEntry): { snapshot: ConventionSnapshot; effects: Effect[] } | null {
+    const ticked = tick(this.snapshot, entry.at);
+    const decision = decide(ticked.snapshot, {
+      type: step.type,
+      payload: step.payload,
+      actor: entry.actor,
+      at: entry.at,
+    } as ExternalEvent);
+    if (!decision.ok) return null;
+    return { snapshot: decision.snapshot, effects: [...ticked.effects, ...decision.effects] };
+  }
+
+  commit(applied: { snapshot: ConventionSnapshot; effects: Effect[] }): void {
+    this.snapshot = applied.snapshot;
+    this.pending.push(...applied.effects);
+  }
+}
+
+/**
+ * Explains a convention's history with the steps the driver sent, and lists the emails it must
+ * have sent by `endAt`. A step that explains two entries was applied twice; an entry no step
+ * explains is a transition nobody sent (or the model's and the workflow's rules disagree).
+ */
+export function modelConvention(
+  create: ConventionCreate,
+  history: HistoryEntry[],
+  steps: SentStep[],
+  endAt: number,
+): ModelOutcome {
+  const applications: number[][] = steps.map(() => []);
+  const unexplained: ModelOutcome['unexplained'] = [];
+  const model = new ConventionModel(create, history[0]!);
+  const stop = (position: number, why: string): ModelOutcome => {
+    unexplained.push({ position, entry: history[position]!, why });
+    return {
+      applications,
+      unexplained,
+      mails: model.mails,
+      terminated: isTerminated(model.snapshot),
+      snapshot: model.snapshot,
+    };
+  };
+  if (!sameEntry(model.history[0]!, history[0]!)) return stop(0, 'création différente');
+
+  let position = 1;
+  while (position < history.length) {
+    const start = position;
+    const entry = history[position]!;
+    if (entry.event === 'CLOCK') {
+      model.runUntil(entry.at);
+      if (model.history.length <= position) model.turn(entry.at);
+    } else {
+      model.runUntil(entry.at);
+      // Try unapplied steps first; a step applied already, if it fits again, was applied twice.
+      const order = steps
+        .map((step, index) => ({ step, index }))
+        .filter(({ step }) => step.type === entry.event)
+        .sort((a, b) => applications[a.index]!.length - applications[b.index]!.length);
+      let matched = -1;
+      for (const { step, index } of order) {
+        const applied = model.tryApply(step, entry);
+        const written = applied?.snapshot.context.history[position];
+        if (applied && written && sameEntry(written, entry)) {
+          model.commit(applied);
+          matched = index;
+          break;
+        }
+      }
+      if (matched < 0) return stop(position, `aucun envoi du pilote ne produit « ${entry.summary} »`);
+      applications[matched]!.push(position);
+      model.turn(entry.at);
+    }
+    // Entries the model wrote (the event's, and what time did around it) must be the recorded ones.
+    for (; position < model.history.length; position++) {
+      if (position >= history.length) break;
+      if (!sameEntry(model.history[position]!, history[position]!))
+        return stop(
+          position,
+          `le modèle attendait « ${model.history[position]!.summary} » (${model.history[position]!.event})`,
+        );
+    }
+    if (position === start) return stop(position, 'entrée que ni le pilote ni le temps n’expliquent');
+  }
+  model.runUntil(endAt);
+  if (model.history.length > history.length)
+    unexplained.push({
+      position: history.length,
+      entry: model.history[history.length]!,
+      why: `le modèle attendait encore « ${model.history[history.length]!.summary} »`,
+    });
+  return {
+    applications,
+    unexplained,
+    mails: model.mails,
+    terminated: isTerminated(model.snapshot),
+    snapshot: model.snapshot,
+  };
+}
