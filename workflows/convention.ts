@@ -34,7 +34,7 @@ import { phaseOf } from '../domain/lifecycle/phase';
 import type { Refusal } from '../domain/lifecycle/refusal';
 import { conventionView } from '../domain/lifecycle/view';
 import type { MailOutcome, MailRequest } from '../domain/mail/mail-request';
-import { composeEffectMails } from '../domain/mail/notices';
+import { composeEffectMails, type MailBehaviour } from '../domain/mail/notices';
 import { currentDetails, searchAttributeValues, type SearchAttributeValues } from '../domain/presentation';
 import { planReminders, type Wake } from '../domain/reminders/plan';
 import {
@@ -112,6 +112,8 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     runs: 0,
   };
   let snapshot: ConventionSnapshot = restore(carried.convention);
+  // Decided once per run, before any command: a run recorded before the change keeps its mails.
+  const mailBehaviour: MailBehaviour = { endNoticeNextMorning: patched('end-notice-next-morning') };
   // No prototype: a key spelled "constructor" or "__proto__" is a key like any other.
   const idempotency: Record<string, IdempotencyRecord> = Object.assign(
     Object.create(null) as Record<string, IdempotencyRecord>,
@@ -354,8 +356,10 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     advanceClock(Date.now());
     dispatchChanges();
     const handled = pendingEffects.length;
-    const effectMails = pendingEffects.flatMap((effect) => composeEffectMails(effect, snapshot.context));
-    const plan = planReminders(snapshot, Date.now(), sentMessages);
+    const effectMails = pendingEffects.flatMap((effect) =>
+      composeEffectMails(effect, snapshot.context, mailBehaviour),
+    );
+    const plan = planReminders(snapshot, Date.now(), sentMessages, mailBehaviour);
     await deliver([...effectMails, ...plan.due]);
     pendingEffects.splice(0, handled);
     if (changed || plan.due.length > 0) publish();

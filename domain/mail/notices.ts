@@ -178,10 +178,26 @@ export function noticeMail(
 }
 
 /**
+ * Mail behaviours that changed while conventions were running. The workflow chooses them with
+ * `patched()`, so that a convention started under the older code replays as it ran.
+ */
+export interface MailBehaviour {
+  /** The end of a convention at expiry is announced the next business morning, at the set hour
+   * (before: at midnight, the instant it ended). */
+  endNoticeNextMorning: boolean;
+}
+
+export const CURRENT_MAIL_BEHAVIOUR: MailBehaviour = { endNoticeNextMorning: true };
+
+/**
  * The emails an effect of the machine asks for, addressed to the convention's current contacts.
  * The ANISCG address is the only one outside the parties, for its own effect (art. 3).
  */
-export function composeEffectMails(effect: Effect, context: ConventionContext): MailRequest[] {
+export function composeEffectMails(
+  effect: Effect,
+  context: ConventionContext,
+  behaviour: MailBehaviour = CURRENT_MAIL_BEHAVIOUR,
+): MailRequest[] {
   const id = mailId(effectKey(context.conventionId, effect));
   const header = conventionHeader(context);
   switch (effect.type) {
@@ -219,6 +235,9 @@ export function composeEffectMails(effect: Effect, context: ConventionContext): 
     }
     case 'notify-parties':
       if (PLANNED_NOTICES.includes(effect.notice)) return [];
+      // An end at expiry is announced by the planner, the next business morning.
+      if (behaviour.endNoticeNextMorning && effect.notice === 'terminated' && effect.key !== 'abandoned')
+        return [];
       return [noticeMail(context, effect.notice, effect.key, id)];
     case 'convene-committee': {
       const year = context.reviews.find((y) => y.term === effect.term && y.termYear === effect.termYear);

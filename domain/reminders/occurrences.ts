@@ -19,7 +19,7 @@ import {
   type Fact,
 } from '../mail/content';
 import type { IcsEvent, MailRequest, Recipient } from '../mail/mail-request';
-import { noticeMail } from '../mail/notices';
+import { CURRENT_MAIL_BEHAVIOUR, noticeMail, type MailBehaviour } from '../mail/notices';
 import {
   addressing,
   allParties,
@@ -69,7 +69,11 @@ interface Planning {
   opened: number;
 }
 
-export function reminderLadders(snapshot: ConventionSnapshot, now: number): LadderPlan[] {
+export function reminderLadders(
+  snapshot: ConventionSnapshot,
+  now: number,
+  behaviour: MailBehaviour = CURRENT_MAIL_BEHAVIOUR,
+): LadderPlan[] {
   const context = snapshot.context;
   const planning: Planning = {
     context,
@@ -82,7 +86,7 @@ export function reminderLadders(snapshot: ConventionSnapshot, now: number): Ladd
   };
   const list: LadderPlan[] = [];
   for (const deadline of deadlines(snapshot)) list.push(...deadlineOccurrences(planning, deadline));
-  list.push(...clockNotices(planning, snapshot));
+  list.push(...clockNotices(planning, snapshot, behaviour));
   return list;
 }
 
@@ -623,36 +627,53 @@ function expiryReminders(p: Planning, deadline: Deadline): LadderPlan[] {
  * out at midnight: they are sent at the first send slot after the moment, like reminders. Their
  * identity is the effect's, so a notice is never sent by both paths.
  */
-function clockNotices(p: Planning, snapshot: ConventionSnapshot): LadderPlan[] {
+function clockNotices(p: Planning, snapshot: ConventionSnapshot, behaviour: MailBehaviour): LadderPlan[] {
   const { context } = p;
   const term = context.term;
   const regions = inForceRegions(snapshot.value);
-  if (!term || !regions) return [];
+  const list: { notice: NoticeKind; key: string; since: number; label: string }[] = [];
+  const ended = context.termination;
+  // The end at expiry is known at midnight: announced on the next business morning.
+  if (behaviour.endNoticeNextMorning && term && ended && ended.reason !== 'abandoned')
+    list.push({
+      notice: 'terminated',
+      key: ended.reason,
+      since: startOfLocalDay(addDays(ended.on, 1), p.code),
+      label: 'avis de fin de la convention',
+    });
+  if (!term || !regions) return list.map((n) => clockNotice(p, n));
   const opened = p.opened;
-  const list: { notice: NoticeKind; since: number; label: string }[] = [
+  list.push(
     term.number === 1
-      ? { notice: 'in-force', since: opened, label: 'avis de prise d’effet' }
-      : { notice: 'renewed', since: opened, label: 'avis de reconduction' },
-  ];
+      ? { notice: 'in-force', key: `t${term.number}`, since: opened, label: 'avis de prise d’effet' }
+      : { notice: 'renewed', key: `t${term.number}`, since: opened, label: 'avis de reconduction' },
+  );
   if (regions.term === 'concertation' && !context.denunciation)
     list.push({
       notice: 'concertation-opened',
+      key: `t${term.number}`,
       since: Math.max(opened, startOfLocalDay(term.concertationOpensOn, p.code)),
       label: 'avis d’ouverture de la concertation',
     });
-  return list.map(({ notice, since, label }) => {
-    const key = `t${term.number}`;
-    const id = mailId(
-      effectKey(context.conventionId, { type: 'notify-parties', notice, term: term.number, key }),
-    );
-    const rung = noticeRung(p.code, since, p.policy.hour);
-    const occurrence: Occurrence = {
-      id,
-      rung,
-      since,
-      label,
-      mail: () => noticeMail(context, notice, key, id),
-    };
-    return { earliest: rung.date, occurrences: () => [occurrence] };
-  });
+  return list.map((n) => clockNotice(p, n));
+}
+
+function clockNotice(
+  p: Planning,
+  { notice, key, since, label }: { notice: NoticeKind; key: string; since: number; label: string },
+): LadderPlan {
+  const { context } = p;
+  const term = context.term!;
+  const id = mailId(
+    effectKey(context.conventionId, { type: 'notify-parties', notice, term: term.number, key }),
+  );
+  const rung = noticeRung(p.code, since, p.policy.hour);
+  const occurrence: Occurrence = {
+    id,
+    rung,
+    since,
+    label,
+    mail: () => noticeMail(context, notice, key, id),
+  };
+  return { earliest: rung.date, occurrences: () => [occurrence] };
 }

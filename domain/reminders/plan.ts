@@ -1,6 +1,7 @@
 import { compareDates, formatFrenchDate, localDate } from '../calendar/dates';
 import type { ConventionSnapshot } from '../lifecycle/decide';
 import type { MailRequest } from '../mail/mail-request';
+import { CURRENT_MAIL_BEHAVIOUR, type MailBehaviour } from '../mail/notices';
 import { reminderLadders, type Occurrence } from './occurrences';
 
 export interface Wake {
@@ -28,9 +29,12 @@ export function planReminders(
   snapshot: ConventionSnapshot,
   now: number,
   sent: Record<string, number>,
+  behaviour: MailBehaviour = CURRENT_MAIL_BEHAVIOUR,
 ): ReminderPlan {
   const today = localDate(now, snapshot.context.data.departement);
-  const ladders = reminderLadders(snapshot, now).sort((a, b) => compareDates(a.earliest, b.earliest));
+  const ladders = reminderLadders(snapshot, now, behaviour).sort((a, b) =>
+    compareDates(a.earliest, b.earliest),
+  );
   const due = new Map<string, Occurrence>();
   const upcoming: Occurrence[] = [];
   let nextDate: string | null = null;

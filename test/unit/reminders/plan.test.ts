@@ -261,6 +261,21 @@ describe('when they stop, and what a late wake-up does', () => {
   });
 });
 
+describe('the end of a convention', () => {
+  it('is announced at expiry on the next business morning, at the set hour, to every party', () => {
+    const s = fullTerm(conventionCreate('fin'), false);
+    const ended = s.mails.filter((m) => m.mail.template === 'notices/terminated');
+    expect(ended).toHaveLength(1);
+    const code = s.context.data.departement;
+    // The term ends on Thursday 28 February 2030; Friday 1 March is a business day.
+    expect(s.context.termination).toMatchObject({ reason: 'not_renewed' });
+    expect(localDate(ended[0]!.at, code)).toBe('2030-03-01');
+    expect(ended[0]!.at).toBe(instantAt('2030-03-01', code, 9));
+    const recipients = new Set(ended[0]!.mail.to.map((r) => r.partyId));
+    for (const partyId of Object.keys(s.context.data.parties)) expect(recipients).toContain(partyId);
+  });
+});
+
 describe('a three-year term of the fixture convention', () => {
   it('counts its emails, all on time and with late payments', () => {
     const onTime = fullTerm(conventionCreate('a-l-heure'), false);

@@ -63,7 +63,8 @@ export class Simulation {
       for (const mail of composeEffectMails(effect, this.context)) this.deliver(mail);
     const plan = planReminders(this.snapshot, this.now, this.sent);
     for (const mail of plan.due) this.deliver(mail);
-    if (isTerminated(this.snapshot)) return null;
+    // As the workflow: an ended convention stays until its last planned notice has gone out.
+    if (isTerminated(this.snapshot)) return plan.next;
     const clock = nextClockWake(this.snapshot);
     if (!clock) return plan.next;
     if (!plan.next) return clock;
