@@ -68,14 +68,17 @@ function environment(format: Format, files: Map<string, string>): typeof Handleb
     if (text === undefined) throw new Error(`modèle de courriel introuvable: ${name}`);
     return text;
   };
+  // Partials are registered compiled: Handlebars would otherwise compile a partial given as text
+  // again at every render, inline partials in scope (the layout always is).
+  const options = format === 'html' ? {} : { noEscape: true };
   env.registerPartial(
     'layout',
-    format === 'subject' ? source('layouts/subject') : source(`layouts/${format}`),
+    env.compile(format === 'subject' ? source('layouts/subject') : source(`layouts/${format}`), options),
   );
   const partialFormat = format === 'html' ? 'html' : 'text';
   for (const [name, text] of files) {
     const prefix = `partials/${partialFormat}/`;
-    if (name.startsWith(prefix)) env.registerPartial(name.slice(prefix.length), text);
+    if (name.startsWith(prefix)) env.registerPartial(name.slice(prefix.length), env.compile(text, options));
   }
   const paragraph = format === 'html' ? env.compile('<p>{{content}}</p>\n') : null;
   env.registerHelper('para', function (this: unknown, options: Handlebars.HelperOptions) {

@@ -36,16 +36,32 @@ export function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
+/**
+ * Parsed dates, by their text: the planner reads the same few hundred dates again at each wake.
+ * Bounded, and pure (the same text always gives the same frozen parts), so safe in the sandbox.
+ */
+const parsedDates = new Map<string, Readonly<CivilParts> | undefined>();
+
 /** For the calendar module: the parts of a valid civil date, or undefined. */
-export function civilParts(value: unknown): CivilParts | undefined {
-  if (typeof value !== 'string') return undefined;
+export function civilParts(value: unknown): Readonly<CivilParts> | undefined {
+  // YYYY-MM-DD is ten characters: nothing else is parsed, nor kept.
+  if (typeof value !== 'string' || value.length !== 10) return undefined;
+  const known = parsedDates.get(value);
+  if (known !== undefined || parsedDates.has(value)) return known;
+  if (parsedDates.size >= 4096) parsedDates.clear();
+  const parts = parseParts(value);
+  parsedDates.set(value, parts);
+  return parts;
+}
+
+function parseParts(value: string): Readonly<CivilParts> | undefined {
   const match = CIVIL_DATE_PATTERN.exec(value);
   if (!match) return undefined;
   const year = Number(match[1]);
   const month = Number(match[2]);
   const day = Number(match[3]);
   if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-  return { year, month, day };
+  return Object.freeze({ year, month, day });
 }
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
