@@ -1,0 +1,135 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { RESULTS_DIR, ROOT, WORK_DIR } from './support/paths';
+import { machineInfo } from './support/proc';
+import { writeResults } from './support/report';
+import { buildBundles } from './support/servers';
+import { startDevStack } from './support/dev-stack';
+import { runLatency, runThroughput } from './suites/transitions';
+import { runMemory } from './suites/memory';
+import { runFleet } from './suites/fleet';
+import { runReplay } from './suites/history';
+
+/**
+ * `npm run bench [-- --quick] [-- --only throughput,latency,memory,history,fleet] [-- --fleet N]`
+ *
+ * Measures what a convention costs against a bare Temporal workflow on the same stack, in the same
+ * run. A full run (every suite, default sizes) writes bench/results/; any other run writes
+ * .cache/bench/results/, so that the committed figures are always those of a full run.
+ */
+
+const SUITES = ['throughput', 'latency', 'memory', 'history', 'fleet'] as const;
+
+const USAGE = `usage: npm run bench -- [--quick] [--only ${SUITES.join(',')}] [--fleet N]
+  --quick   small sizes (about two minutes): a smoke test of every suite, not figures to quote
+  --only    run some suites (the history of a term comes from a fleet of one unless the fleet runs)
+  --fleet   conventions in the fleet simulation (default 500, quick 4)`;
+
+function versions(): Record<string, string> {
+  const manifest = JSON.parse(
+    fs.readFileSync(path.join(ROOT, '.cache', 'temporal', 'manifest.json'), 'utf8'),
+  );
+  const sdk = JSON.parse(
+    fs.readFileSync(path.join(ROOT, 'node_modules', '@temporalio', 'worker', 'package.json'), 'utf8'),
+  );
+  return {
+    cli: manifest.cli?.versionOutput ?? manifest.cli?.version ?? 'unknown',
+    testServer: manifest.testServer?.version ?? 'unknown',
+    sdk: sdk.version,
+  };
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      fleet: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const quick = values.quick === true;
+  const only = new Set<string>(values.only ? values.only.split(',').map((s) => s.trim()) : SUITES);
+  for (const name of only)
+    if (!(SUITES as readonly string[]).includes(name)) throw new Error(`unknown suite "${name}"\n${USAGE}`);
+  const fleetSize = Number(values.fleet ?? (quick ? 4 : 500));
+  if (!Number.isInteger(fleetSize) || fleetSize < 1) throw new Error(`--fleet: a positive integer\n${USAGE}`);
+  const full = !quick && !values.only && values.fleet === undefined;
+
+  const started = Date.now();
+  const log = (line: string) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${line}`);
+  const results: Record<string, unknown> = {
+    startedAt: new Date(started).toISOString(),
+    mode: quick ? 'quick' : full ? 'full' : 'partial',
+    machine: machineInfo(),
+    versions: versions(),
+  };
+
+  log('bundling the convention and bare workflows');
+  const bundles = await buildBundles();
+
+  if (only.has('throughput') || only.has('latency') || only.has('memory')) {
+    log('embedded stack: Temporal dev server (SQLite), worker process, API process');
+    const stack = await startDevStack(bundles);
+    try {
+      if (only.has('throughput')) {
+        log('1. transition throughput');
+        results.throughput = await runThroughput(
+          stack,
+          { rounds: quick ? 1 : 4, concurrency: quick ? 4 : 12 },
+          log,
+        );
+      }
+      if (only.has('latency')) {
+        log('2. API overhead');
+        results.latency = await runLatency(stack, { rounds: quick ? 1 : 6 }, log);
+      }
+      if (only.has('memory')) {
+        log('3. worker memory');
+        results.memory = await runMemory(
+          stack.server,
+          bundles,
+          { count: quick ? 30 : 1000, repetitions: quick ? 1 : 2, settleMs: quick ? 500 : 3000 },
+          log,
+        );
+      }
+    } finally {
+      await stack.teardown();
+    }
+  }
+
+  if (only.has('fleet') || only.has('history')) {
+    const size = only.has('fleet') ? fleetSize : 1;
+    log(`5. fleet simulation: ${size} convention(s) through a three-year term`);
+    const fleet = await runFleet(bundles, { conventions: size, concurrency: 32 }, log);
+    if (only.has('fleet')) results.fleet = fleet.result;
+    if (only.has('history')) {
+      log('4. history and replay');
+      const replay = await runReplay(
+        bundles,
+        fleet.sampleHistory,
+        { repetitions: quick ? 1 : 5, copies: quick ? 3 : 8 },
+        log,
+      );
+      results.history = { ...fleet.result.history, replay };
+    }
+  }
+
+  results.wallSeconds = Math.round((Date.now() - started) / 1000);
+  const dir = full ? RESULTS_DIR : path.join(WORK_DIR, 'results');
+  const written = writeResults(dir, results);
+  log(
+    `done in ${(Number(results.wallSeconds) / 60).toFixed(1)} min: ${written.map((f) => path.relative(ROOT, f)).join(', ')}`,
+  );
+  console.log(fs.readFileSync(path.join(dir, 'results.md'), 'utf8'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

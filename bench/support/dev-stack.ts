@@ -1,0 +1,96 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { WorkerOptions } from '@temporalio/worker';
+import { generateToken, hashToken } from '../../client/auth/keys';
+import { ConventionsClient } from '../../client/conventions';
+import type { ApiProcessConfig } from '../processes/api';
+import type { WorkerProcessConfig } from '../processes/worker';
+import { BenchChild } from './child';
+import { API_PROCESS, MAIL_TEMPLATES, WORKER_PROCESS } from './paths';
+import { BENCH_KEY_ID } from './plan';
+import { startDevServer, type BenchServer, type Bundles } from './servers';
+
+/**
+ * The embedded stack as `npm start` runs it: the Temporal dev server (SQLite file), a worker
+ * process and an API process. The worker also runs the bare baseline on its own task queue,
+ * with the same settings, so both are measured on the same server by the same process.
+ */
+export interface DevStack {
+  server: BenchServer;
+  conventions: ConventionsClient;
+  conventionQueue: string;
+  bareQueue: string;
+  worker: BenchChild;
+  api: BenchChild;
+  apiUrl: string;
+  token: string;
+  mailDir: string;
+  teardown(): Promise<void>;
+}
+
+/** What every worker of these benchmarks shares: a sticky cache large enough to never evict. */
+export const WORKER_SETTINGS: Partial<WorkerOptions> = { maxCachedWorkflows: 2000 };
+
+export function workerConfig(
+  server: BenchServer,
+  bundles: Bundles,
+  queues: { conventionQueue?: string; bareQueue?: string },
+  mail: { smtpUrl: string | null; dir: string },
+  settings: Partial<WorkerOptions> = WORKER_SETTINGS,
+): WorkerProcessConfig {
+  return {
+    address: server.address,
+    namespace: server.namespace,
+    ...queues,
+    conventionBundle: bundles.convention,
+    bareBundle: bundles.bare,
+    mail: { ...mail, templatesDir: MAIL_TEMPLATES },
+    settings,
+  };
+}
+
+export async function startDevStack(bundles: Bundles): Promise<DevStack> {
+  const server = await startDevServer();
+  const conventionQueue = 'bench-conventions';
+  const bareQueue = 'bench-bare';
+  const mailDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iscg-bench-mail-'));
+  const { child: worker } = await BenchChild.start(
+    'worker',
+    WORKER_PROCESS,
+    workerConfig(server, bundles, { conventionQueue, bareQueue }, { smtpUrl: null, dir: mailDir }),
+  );
+  const token = generateToken();
+  const apiConfig: ApiProcessConfig = {
+    address: server.address,
+    namespace: server.namespace,
+    taskQueue: conventionQueue,
+    keys: [
+      {
+        id: BENCH_KEY_ID,
+        hash: hashToken(token),
+        actsAs: { kind: 'operator' },
+        // A partner replaying its backlog: far above any rate the machine reaches, so never limited.
+        rateLimit: { max: 100_000, perSeconds: 1 },
+      },
+    ],
+  };
+  const { child: api, ready } = await BenchChild.start<{ port: number }>('api', API_PROCESS, apiConfig);
+  return {
+    server,
+    conventions: new ConventionsClient(server.env.client, conventionQueue),
+    conventionQueue,
+    bareQueue,
+    worker,
+    api,
+    apiUrl: `http://127.0.0.1:${ready.port}`,
+    token,
+    mailDir,
+    async teardown() {
+      await api.stop();
+      await worker.stop();
+      await server.teardown();
+      fs.rmSync(mailDir, { recursive: true, force: true });
+    },
+  };
+}

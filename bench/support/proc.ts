@@ -1,0 +1,126 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+
+/** Memory of a process as Linux accounts it: resident set now (VmRSS) and its peak (VmHWM), in KiB. */
+export interface ProcMemory {
+  rssKb: number;
+  hwmKb: number;
+}
+
+export function procMemory(pid: number): ProcMemory | null {
+  let status: string;
+  try {
+    status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return null;
+  }
+  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssKb: field('VmRSS'), hwmKb: field('VmHWM') };
+}
+
+/** Direct children of `parent` whose executable path is `exe` (the Temporal server the SDK spawned). */
+export function childPidsRunning(parent: number, exe: string): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // The command name is parenthesised and may hold spaces: the parent pid follows the last ')'.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== parent) continue;
+      if (fs.realpathSync(`/proc/${entry}/exe`) === fs.realpathSync(exe)) pids.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
+}
+
+export interface MemorySample {
+  atMs: number;
+  [name: string]: number;
+}
+
+/** Polls the resident memory of named processes until stopped: a timeline and each one's peak. */
+export class MemoryPoller {
+  readonly samples: MemorySample[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private readonly started = Date.now();
+
+  constructor(
+    private readonly pids: Record<string, number>,
+    private readonly everyMs = 1000,
+  ) {}
+
+  start(): this {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), this.everyMs);
+    this.timer.unref();
+    return this;
+  }
+
+  private sample(): void {
+    const sample: MemorySample = { atMs: Date.now() - this.started };
+    for (const [name, pid] of Object.entries(this.pids)) sample[name] = procMemory(pid)?.rssKb ?? NaN;
+    this.samples.push(sample);
+  }
+
+  /** Stops polling; the peak of each process is the kernel's high-water mark, which no poll can miss. */
+  stop(): Record<string, { peakRssKb: number; polledMaxRssKb: number }> {
+    if (this.timer) clearInterval(this.timer);
+    this.sample();
+    return Object.fromEntries(
+      Object.entries(this.pids).map(([name, pid]) => [
+        name,
+        {
+          peakRssKb: procMemory(pid)?.hwmKb ?? NaN,
+          polledMaxRssKb: Math.max(...this.samples.map((s) => s[name] ?? 0)),
+        },
+      ]),
+    );
+  }
+}
+
+export function machineInfo(): Record<string, unknown> {
+  const cpus = os.cpus();
+  return {
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+    kernel: `${os.type()} ${os.release()}`,
+    node: process.version,
+    loadAverageAtStart: os.loadavg().map((l) => Math.round(l * 100) / 100),
+  };
+}
+
+/** CPU time (user + system, all threads) a process has used so far, in milliseconds. */
+export function cpuMs(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU used by each named process between `start()` and `stop()`, in milliseconds. */
+export class CpuMeter {
+  private readonly before: Record<string, number>;
+
+  constructor(private readonly pids: Record<string, number>) {
+    this.before = this.read();
+  }
+
+  private read(): Record<string, number> {
+    return Object.fromEntries(Object.entries(this.pids).map(([name, pid]) => [name, cpuMs(pid)]));
+  }
+
+  stop(): Record<string, number> {
+    const after = this.read();
+    return Object.fromEntries(
+      Object.keys(this.pids).map((name) => [name, after[name]! - this.before[name]!]),
+    );
+  }
+}
