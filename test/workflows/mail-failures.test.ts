@@ -40,24 +40,33 @@ function mailConfig(): MailConfig {
   };
 }
 
-/** A worker whose activities are given: the real ones wrapped to inject a fault. */
+/** A worker whose activities are the real ones, wrapped by `wrap` to inject a fault. */
 async function withActivities<T>(
-  activities: ConventionActivities,
+  wrap: (real: ConventionActivities) => ConventionActivities,
   fn: (worker: Worker) => Promise<T>,
 ): Promise<T> {
-  const { worker, close } = await createConventionWorker({
-    connection: h.env.nativeConnection,
-    namespace: h.env.namespace ?? 'default',
-    taskQueue: h.taskQueue,
-    workflowBundlePath: WORKFLOW_BUNDLE_PATH,
-    mail: mailConfig(),
-    webhooks: { allowPrivateDestinations: true, timeoutMs: 5_000 },
-    overrides: { activities },
+  const mailer = createMailer(mailConfig());
+  const real = createActivities({
+    mailer,
+    webhooks: createWebhookSender({ allowPrivateDestinations: true, timeoutMs: 5_000 }),
   });
   try {
-    return await worker.runUntil(fn(worker));
+    const { worker, close } = await createConventionWorker({
+      connection: h.env.nativeConnection,
+      namespace: h.env.namespace ?? 'default',
+      taskQueue: h.taskQueue,
+      workflowBundlePath: WORKFLOW_BUNDLE_PATH,
+      mail: mailConfig(),
+      webhooks: { allowPrivateDestinations: true, timeoutMs: 5_000 },
+      overrides: { activities: wrap(real) },
+    });
+    try {
+      return await worker.runUntil(fn(worker));
+    } finally {
+      close();
+    }
   } finally {
-    close();
+    mailer.close();
   }
 }
 
@@ -170,14 +179,9 @@ test('a permanent refusal (554) and a refused address are recorded on the conven
 }, 120_000);
 
 test('a worker dying after the relay accepted a message: the retry finds the journal and sends nothing', async () => {
-  const mailer = createMailer(mailConfig());
-  const real = createActivities({
-    mailer,
-    webhooks: createWebhookSender({ allowPrivateDestinations: true, timeoutMs: 5_000 }),
-  });
   const attempts = new Map<string, number>();
   let crashes = 0;
-  const activities: ConventionActivities = {
+  const wrap = (real: ConventionActivities): ConventionActivities => ({
     ...real,
     async sendMails(requests: MailRequest[]) {
       for (const request of requests) attempts.set(request.id, (attempts.get(request.id) ?? 0) + 1);
@@ -190,41 +194,32 @@ test('a worker dying after the relay accepted a message: the retry finds the jou
       }
       return outcomes;
     },
-  };
-  try {
-    await withActivities(activities, async () => {
-      const conventionId = await toSignature('panne-apres-envoi');
-      await h.env.sleep(10 * 60_000);
-      await goTo('2027-06-10', 12);
-      await settle();
-      const got = counts(conventionId);
-      expect(got.size).toBe(8);
-      expect([...got.values()].every((n) => n === 1)).toBe(true);
-      expect(crashes).toBe(8);
-      expect([...attempts.values()].every((n) => n === 2)).toBe(true);
-      const state = await h.conventions.get(conventionId);
-      expect(state.sentMessages).toBe(8);
-      expect(fs.readdirSync(mailConfig().journalDir).filter((f) => f.endsWith('.sending'))).toEqual([]);
-      console.log(
-        `Panne après acceptation: ${crashes} tentatives interrompues, ${got.size} messages reçus, aucun en double`,
-      );
-      await h.env.client.workflow.getHandle(conventionId).terminate('fin du test');
-    });
-  } finally {
-    mailer.close();
-  }
+  });
+  await withActivities(wrap, async () => {
+    const conventionId = await toSignature('panne-apres-envoi');
+    await h.env.sleep(10 * 60_000);
+    await goTo('2027-06-10', 12);
+    await settle();
+    const got = counts(conventionId);
+    expect(got.size).toBe(8);
+    expect([...got.values()].every((n) => n === 1)).toBe(true);
+    expect(crashes).toBe(8);
+    expect([...attempts.values()].every((n) => n === 2)).toBe(true);
+    const state = await h.conventions.get(conventionId);
+    expect(state.sentMessages).toBe(8);
+    expect(fs.readdirSync(mailConfig().journalDir).filter((f) => f.endsWith('.sending'))).toEqual([]);
+    console.log(
+      `Panne après acceptation: ${crashes} tentatives interrompues, ${got.size} messages reçus, aucun en double`,
+    );
+    await h.env.client.workflow.getHandle(conventionId).terminate('fin du test');
+  });
 }, 120_000);
 
 test('the residual window: a worker dying between the relay’s 250 and the journal write sends again, under the same Message-ID', async () => {
-  const mailer = createMailer(mailConfig());
-  const real = createActivities({
-    mailer,
-    webhooks: createWebhookSender({ allowPrivateDestinations: true, timeoutMs: 5_000 }),
-  });
   const journal = mailConfig().journalDir;
   let crashed = false;
   let duplicate: unknown = null;
-  const activities: ConventionActivities = {
+  const wrap = (real: ConventionActivities): ConventionActivities => ({
     ...real,
     async sendMails(requests: MailRequest[]) {
       const outcomes = await real.sendMails(requests);
@@ -239,36 +234,27 @@ test('the residual window: a worker dying between the relay’s 250 and the jour
       if (aniscg) duplicate = outcomes[index];
       return outcomes;
     },
-  };
-  try {
-    await withActivities(activities, async () => {
-      const conventionId = await toSignature('fenetre-residuelle');
-      await h.env.sleep(10 * 60_000);
-      await settle();
-      const got = counts(conventionId);
-      // Detected at the receiver: the same Message-ID twice; and by the mailer, which says so.
-      expect(got.get(id(conventionId, 't0.aniscg.creation-1'))).toBe(2);
-      expect(duplicate).toMatchObject({ status: 'sent', possibleDuplicate: true });
-      expect(got.get(id(conventionId, 't0.avis.recruitment-decided.creation-1'))).toBe(1);
-      await h.env.client.workflow.getHandle(conventionId).terminate('fin du test');
-    });
-  } finally {
-    mailer.close();
-  }
+  });
+  await withActivities(wrap, async () => {
+    const conventionId = await toSignature('fenetre-residuelle');
+    await h.env.sleep(10 * 60_000);
+    await settle();
+    const got = counts(conventionId);
+    // Detected at the receiver: the same Message-ID twice; and by the mailer, which says so.
+    expect(got.get(id(conventionId, 't0.aniscg.creation-1'))).toBe(2);
+    expect(duplicate).toMatchObject({ status: 'sent', possibleDuplicate: true });
+    expect(got.get(id(conventionId, 't0.avis.recruitment-decided.creation-1'))).toBe(1);
+    await h.env.client.workflow.getHandle(conventionId).terminate('fin du test');
+  });
 }, 120_000);
 
 test('an abandon that comes in while a batch is out still sends its notice before the end', async () => {
-  const mailer = createMailer(mailConfig());
-  const real = createActivities({
-    mailer,
-    webhooks: createWebhookSender({ allowPrivateDestinations: true, timeoutMs: 5_000 }),
-  });
   // The first batch with the ANISCG message waits for the abandon to be applied.
   let release!: () => void;
   const abandoned = new Promise<void>((resolve) => (release = resolve));
   let batchOut!: () => void;
   const outNow = new Promise<void>((resolve) => (batchOut = resolve));
-  const activities: ConventionActivities = {
+  const wrap = (real: ConventionActivities): ConventionActivities => ({
     ...real,
     async sendMails(requests: MailRequest[]) {
       if (requests.some((r) => r.kind === 'aniscg')) {
@@ -277,30 +263,26 @@ test('an abandon that comes in while a batch is out still sends its notice befor
       }
       return real.sendMails(requests);
     },
-  };
-  try {
-    await withActivities(activities, async () => {
-      const { conventionId } = await h.conventions.create(conventionCreate('abandon-en-vol'), OPERATOR);
-      await goTo('2027-06-07');
-      await send(conventionId, 'SUBMIT_DRAFT', {});
-      // Composing the committee informs the ANISCG (art. 3): that batch is held out.
-      await send(conventionId, 'COMPOSE_SELECTION_COMMITTEE', {
-        members: [
-          { partyId: 'association', authority: 'hierarchique', title: 'directrice' },
-          { partyId: 'police', authority: 'fonctionnelle', title: 'chef de service' },
-        ],
-      });
-      await outNow;
-      await send(conventionId, 'ABANDON', { reason: 'projet retiré' });
-      release();
-      const outcome = await h.env.client.workflow.getHandle(conventionId).result();
-      expect(outcome).toMatchObject({ phase: 'terminated', terminationReason: 'abandoned' });
-      await settle();
-      const got = counts(conventionId);
-      expect(got.get(id(conventionId, 't0.aniscg.creation-1'))).toBe(1);
-      expect(got.get(id(conventionId, 't0.avis.terminated.abandoned'))).toBe(1);
+  });
+  await withActivities(wrap, async () => {
+    const { conventionId } = await h.conventions.create(conventionCreate('abandon-en-vol'), OPERATOR);
+    await goTo('2027-06-07');
+    await send(conventionId, 'SUBMIT_DRAFT', {});
+    // Composing the committee informs the ANISCG (art. 3): that batch is held out.
+    await send(conventionId, 'COMPOSE_SELECTION_COMMITTEE', {
+      members: [
+        { partyId: 'association', authority: 'hierarchique', title: 'directrice' },
+        { partyId: 'police', authority: 'fonctionnelle', title: 'chef de service' },
+      ],
     });
-  } finally {
-    mailer.close();
-  }
+    await outNow;
+    await send(conventionId, 'ABANDON', { reason: 'projet retiré' });
+    release();
+    const outcome = await h.env.client.workflow.getHandle(conventionId).result();
+    expect(outcome).toMatchObject({ phase: 'terminated', terminationReason: 'abandoned' });
+    await settle();
+    const got = counts(conventionId);
+    expect(got.get(id(conventionId, 't0.aniscg.creation-1'))).toBe(1);
+    expect(got.get(id(conventionId, 't0.avis.terminated.abandoned'))).toBe(1);
+  });
 }, 120_000);
