@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { conventionBundleOptions } from '../worker/workflow-bundle';
 import { findRepoRoot } from './temporal-binaries';
 
 /**
@@ -12,7 +13,7 @@ export const WORKFLOW_BUNDLE_FILE = path.join('dist', 'workflow-bundle.js');
 async function main() {
   const root = findRepoRoot();
   const { code } = await bundleWorkflowCode({
-    workflowsPath: path.join(root, 'dist', 'workflows', 'index.js'),
+    ...conventionBundleOptions(path.join(root, 'dist', 'workflows', 'index.js')),
     logger: { info() {}, warn: console.warn, error: console.error, debug() {}, trace() {}, log() {} },
   });
   const target = path.join(root, WORKFLOW_BUNDLE_FILE);

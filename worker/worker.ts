@@ -4,6 +4,7 @@ import { createActivities } from '../activities';
 import { createMailer, type MailConfig } from '../activities/mail/mailer';
 import { createWebhookSender, type WebhookConfig } from '../activities/webhooks/sender';
 import type { TemporalConnectionConfig } from '../config/env';
+import { conventionBundleOptions } from './workflow-bundle';
 
 export interface ConventionWorkerOptions {
   connection: NativeConnection;
@@ -31,9 +32,10 @@ export async function createConventionWorker(
   options: ConventionWorkerOptions,
 ): Promise<{ worker: Worker; close: () => void }> {
   const mailer = createMailer(options.mail);
+  const { workflowsPath, preloadModules } = conventionBundleOptions(require.resolve('../workflows'));
   const workflowSource = options.workflowBundlePath
     ? { workflowBundle: { codePath: options.workflowBundlePath } }
-    : { workflowsPath: require.resolve('../workflows') };
+    : { workflowsPath, bundlerOptions: { preloadModules } };
   const worker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,

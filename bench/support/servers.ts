@@ -5,6 +5,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import { devServerExecutable, testServerExecutable } from '../../scripts/temporal-binaries';
+import { conventionBundleOptions } from '../../worker/workflow-bundle';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../domain/temporal-contract';
 import { childPidsRunning } from './proc';
 import { BARE_WORKFLOWS, CONVENTION_WORKFLOWS, WORK_DIR } from './paths';
@@ -98,7 +99,8 @@ export async function buildBundles(): Promise<Bundles> {
     ['convention', CONVENTION_WORKFLOWS],
     ['bare', BARE_WORKFLOWS],
   ] as const) {
-    const { code } = await bundleWorkflowCode({ workflowsPath, logger });
+    const options = name === 'convention' ? conventionBundleOptions(workflowsPath) : { workflowsPath };
+    const { code } = await bundleWorkflowCode({ ...options, logger });
     const file = path.join(WORK_DIR, `${name}-workflow-bundle.js`);
     fs.writeFileSync(file, code);
     out[name] = file;

@@ -69,7 +69,9 @@ function repeatDates(code: DepartementCode, from: CivilDate, every: number, toda
   }
   const ahead = () => dates.filter((d) => d > today).length;
   while (ahead() < 2) dates.push(addBusinessDays(code, dates.at(-1) ?? from, every));
-  return dates;
+  // The memo is shared by every convention of a worker thread and may run further ahead (one
+  // whose clock is later): the answer must not depend on it.
+  return dates.slice(0, dates.findIndex((d) => d > today) + 2);
 }
 
 /**

@@ -58,6 +58,15 @@ describe('send slots', () => {
     expect(rungs.filter((r) => r.date > '2029-02-01')).toHaveLength(2);
   });
 
+  it('answers the same for a convention whose clock is behind another’s (the memo is shared)', () => {
+    const ladder = { before: [], after: [2], every: 5, escalateAfter: null };
+    const at = (date: string) => instantAt(date, '2A', 12);
+    const first = ladderRungs('2A', '2030-03-01', ladder, 9, at('2030-05-02'));
+    // Another convention, a year ahead, extends the memo of the same ladder far beyond.
+    ladderRungs('2A', '2030-03-01', ladder, 9, at('2031-05-02'));
+    expect(ladderRungs('2A', '2030-03-01', ladder, 9, at('2030-05-02'))).toEqual(first);
+  });
+
   it('gives each rung until the next business day, the next rung or the deadline’s end', () => {
     const ladder = { before: [1], after: [1], every: null, escalateAfter: null };
     // A deadline on Sunday 30 September 2029 (the notice deadline is never moved): the rung the
