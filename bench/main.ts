@@ -94,7 +94,7 @@ async function main() {
         results.memory = await runMemory(
           stack.server,
           bundles,
-          { count: quick ? 30 : 1000, repetitions: quick ? 1 : 2, settleMs: quick ? 500 : 3000 },
+          { count: quick ? 30 : 1000, repetitions: 1, settleMs: quick ? 500 : 3000 },
           log,
         );
       }
@@ -106,7 +106,7 @@ async function main() {
   if (only.has('fleet') || only.has('history')) {
     const size = only.has('fleet') ? fleetSize : 1;
     log(`5. fleet simulation: ${size} convention(s) through a three-year term`);
-    const fleet = await runFleet(bundles, { conventions: size, concurrency: 32 }, log);
+    const fleet = await runFleet(bundles, { conventions: size, concurrency: 64 }, log);
     if (only.has('fleet')) results.fleet = fleet.result;
     if (only.has('history')) {
       log('4. history and replay');

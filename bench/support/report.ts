@@ -242,7 +242,10 @@ export function markdown(r: Json): string {
           ['wall time', `${fmt(f.wallSeconds / 60, 1)} min`],
           ['transitions (updates)', `${f.transitions}, ${fmt(f.transitionsPerSecond)} per second`],
           ['history events', `${f.historyEvents}, ${fmt(f.historyEventsPerSecond)} per second`],
-          ['emails sent (SMTP on loopback)', `${f.emailsSent}, ${fmt(f.emailsPerConvention)} per convention`],
+          [
+            'emails sent (SMTP on loopback)',
+            `${f.emailsSent}, ${fmt(f.emailsPerConvention)} per convention; ${f.emailsDistinct} distinct Message-IDs`,
+          ],
           ['conventions ended at expiry', `${f.terminated} / ${f.conventions}`],
           ['peak resident memory, worker', `${fmt(f.peakRssMiB.worker)} MiB`],
           ['peak resident memory, Temporal test server', `${fmt(f.peakRssMiB.server)} MiB`],
