@@ -7,7 +7,9 @@
  * each, against 0.2 MiB shared.
  *
  * What may be imported here: pure code, whose module scope builds only constants and memos of
- * pure answers, so that sharing it cannot carry anything from one convention to another.
+ * pure answers, so that sharing it cannot carry anything from one convention to another. A memo's
+ * answer must not depend on what it was asked before (see `repeatDates` in domain/reminders/slots.ts):
+ * conventions of different clocks now ask the same memo.
  */
 import { regexes as zodPatterns } from 'zod';
 import * as conventionSchemas from '../domain/convention/schema';
