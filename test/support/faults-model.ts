@@ -146,15 +146,16 @@ export function modelConvention(
   const applications: number[][] = steps.map(() => []);
   const unexplained: ModelOutcome['unexplained'] = [];
   const model = new ConventionModel(create, history[0]!);
+  const outcome = (): ModelOutcome => ({
+    applications,
+    unexplained,
+    mails: model.mails,
+    terminated: isTerminated(model.snapshot),
+    snapshot: model.snapshot,
+  });
   const stop = (position: number, why: string): ModelOutcome => {
     unexplained.push({ position, entry: history[position]!, why });
-    return {
-      applications,
-      unexplained,
-      mails: model.mails,
-      terminated: isTerminated(model.snapshot),
-      snapshot: model.snapshot,
-    };
+    return outcome();
   };
   if (!sameEntry(model.history[0]!, history[0]!)) return stop(0, 'création différente');
 
@@ -204,11 +205,5 @@ export function modelConvention(
       entry: model.history[history.length]!,
       why: `le modèle attendait encore « ${model.history[history.length]!.summary} »`,
     });
-  return {
-    applications,
-    unexplained,
-    mails: model.mails,
-    terminated: isTerminated(model.snapshot),
-    snapshot: model.snapshot,
-  };
+  return outcome();
 }
