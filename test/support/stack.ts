@@ -25,15 +25,33 @@ export interface ApiAnswer {
   json: any;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/** Below Linux's ephemeral range (32768–60999), where listen(0) and outgoing sockets take theirs. */
+const FIRST_PORT = 20_000;
+const PORTS_PER_JEST_WORKER = 500;
+let portCursor = Math.floor(Math.random() * PORTS_PER_JEST_WORKER);
+
+/**
+ * A port for a child process to listen on. A port the kernel picks (listen(0)) and that is then
+ * released can be picked again by a test file running in parallel before the child binds it; so
+ * each Jest worker takes its ports from a block of its own, outside the ephemeral range, and each
+ * port is checked free before it is handed out.
+ */
+export async function freePort(): Promise<number> {
+  const worker = Number(process.env.JEST_WORKER_ID ?? 0) % 25;
+  const block = FIRST_PORT + worker * PORTS_PER_JEST_WORKER;
+  for (let tried = 0; tried < PORTS_PER_JEST_WORKER; tried++) {
+    const port = block + (portCursor++ % PORTS_PER_JEST_WORKER);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port in ${block}–${block + PORTS_PER_JEST_WORKER - 1}`);
 }
 
 export function portOpen(port: number): Promise<boolean> {
