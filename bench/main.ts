@@ -12,7 +12,7 @@ import { runFleet } from './suites/fleet';
 import { runReplay } from './suites/history';
 
 /**
- * `npm run bench [-- --quick] [-- --only throughput,latency,memory,history,fleet] [-- --fleet N]`
+ * `npm run bench [-- --quick] [-- --only throughput,latency,memory,history,fleet] [-- --fleet N] [-- --shard N]`
  *
  * Measures what a convention costs against a bare Temporal workflow on the same stack, in the same
  * run. A full run (every suite, default sizes) writes bench/results/; any other run writes
@@ -21,10 +21,11 @@ import { runReplay } from './suites/history';
 
 const SUITES = ['throughput', 'latency', 'memory', 'history', 'fleet'] as const;
 
-const USAGE = `usage: npm run bench -- [--quick] [--only ${SUITES.join(',')}] [--fleet N]
+const USAGE = `usage: npm run bench -- [--quick] [--only ${SUITES.join(',')}] [--fleet N] [--shard N]
   --quick   small sizes (about two minutes): a smoke test of every suite, not figures to quote
   --only    run some suites (the history of a term comes from a fleet of one unless the fleet runs)
-  --fleet   conventions in the fleet simulation (default 500, quick 4)`;
+  --fleet   conventions in the fleet simulation (default 500, quick 4)
+  --shard   conventions per test server (and worker) in the fleet simulation (default 100)`;
 
 function versions(): Record<string, string> {
   const manifest = JSON.parse(
@@ -46,6 +47,7 @@ async function main() {
       quick: { type: 'boolean', default: false },
       only: { type: 'string' },
       fleet: { type: 'string' },
+      shard: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -59,7 +61,9 @@ async function main() {
     if (!(SUITES as readonly string[]).includes(name)) throw new Error(`unknown suite "${name}"\n${USAGE}`);
   const fleetSize = Number(values.fleet ?? (quick ? 4 : 500));
   if (!Number.isInteger(fleetSize) || fleetSize < 1) throw new Error(`--fleet: a positive integer\n${USAGE}`);
-  const full = !quick && !values.only && values.fleet === undefined;
+  const shardSize = Number(values.shard ?? 100);
+  if (!Number.isInteger(shardSize) || shardSize < 1) throw new Error(`--shard: a positive integer\n${USAGE}`);
+  const full = !quick && !values.only && values.fleet === undefined && values.shard === undefined;
 
   const started = Date.now();
   const log = (line: string) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${line}`);
@@ -106,7 +110,7 @@ async function main() {
   if (only.has('fleet') || only.has('history')) {
     const size = only.has('fleet') ? fleetSize : 1;
     log(`5. fleet simulation: ${size} convention(s) through a three-year term`);
-    const fleet = await runFleet(bundles, { conventions: size, concurrency: 64 }, log);
+    const fleet = await runFleet(bundles, { conventions: size, concurrency: 64, shardSize }, log);
     if (only.has('fleet')) results.fleet = fleet.result;
     if (only.has('history')) {
       log('4. history and replay');

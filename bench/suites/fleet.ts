@@ -22,25 +22,35 @@ import { workerConfig } from '../support/dev-stack';
 import { WORKER_PROCESS } from '../support/paths';
 import { activationSteps, benchCreate, type Step } from '../support/plan';
 import { CpuMeter, MemoryPoller, type MemorySample } from '../support/proc';
-import { startTimeSkippingServer, type Bundles } from '../support/servers';
+import { startTimeSkippingServer, type BenchServer, type Bundles } from '../support/servers';
 import { pool, round, spread, type Spread } from '../support/stats';
 
 /**
  * 5. Fleet simulation on the time-skipping server: N conventions through a whole three-year term,
  * the duties of lives.test.ts (every ledger line paid on its due day, each year's report, committee
  * and review, the renewal decision), with every reminder the conventions send on their own, to a
- * real SMTP server on loopback. Time skipping is global to the server, so the fleet moves in
- * lockstep: every event of a day for every convention, then the clock skips to the next day.
+ * real SMTP server on loopback. Time skipping is global to a server, so a server's conventions
+ * move in lockstep: every event of a day for every convention, then the clock skips to the next day.
+ *
+ * The fleet is split into shards, each on its own test server and worker, all driven at once. The
+ * test server keeps a list of every time-skipping lock it ever took and scans it at each timer it
+ * fires (SelfAdvancingTimerImpl.lockEvents, a debugging aid), so its cost per convention grows
+ * with the number of conventions it has run: 0.31 CPU s per convention at 100, 0.96 at 500. A
+ * production server has no such list; shards keep the figure about the conventions.
  */
 
 export interface FleetOptions {
   conventions: number;
-  /** Conventions acted on at once within a day. */
+  /** Conventions acted on at once within a day, over all shards. */
   concurrency: number;
+  /** Conventions per test server. */
+  shardSize: number;
 }
 
 export interface FleetResult {
   conventions: number;
+  /** Test servers (each with its worker) the fleet was split over. */
+  shards: number;
   wallSeconds: number;
   /** Days the fleet stopped at to act. */
   actionDays: number;
@@ -55,7 +65,10 @@ export interface FleetResult {
   emailsDistinct: number;
   emailsPerConvention: number;
   terminated: number;
+  /** All workers together, all test servers together: the most they held at one poll (every 2 s). */
   peakRssMiB: { worker: number; server: number };
+  /** The largest high-water mark of one worker, of one test server. */
+  peakRssMiBPerProcess: { worker: number; server: number };
   /** CPU seconds used per convention's term: the worker, the server, and this driver with the SMTP sink. */
   cpuSecondsPerConvention: Record<string, number>;
   history: {
@@ -152,117 +165,213 @@ function byDate(actions: Action[]): Map<CivilDate, Action[]> {
   return days;
 }
 
-export async function runFleet(
+interface Shard {
+  index: number;
+  server: BenchServer;
+  worker: BenchChild;
+  conventions: ConventionsClient;
+  mailDir: string;
+  /** Global indices of its conventions: slugs, so Message-IDs, are unique across the fleet. */
+  members: number[];
+  ids: string[];
+  descriptions: WorkflowExecutionDescription[];
+  actionDays: number;
+}
+
+async function startShard(
+  index: number,
+  members: number[],
   bundles: Bundles,
-  options: FleetOptions,
-  log: (line: string) => void,
-): Promise<FleetRun> {
+  smtpUrl: string,
+): Promise<Shard> {
   const server = await startTimeSkippingServer();
-  const sink = await new SmtpSink({ parse: false }).start();
-  const mailDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iscg-bench-fleet-'));
+  const mailDir = fs.mkdtempSync(path.join(os.tmpdir(), `iscg-bench-fleet-${index}-`));
   const queue = 'bench-fleet';
   // The production worker's settings: nothing tuned for the benchmark.
   const { child: worker } = await BenchChild.start(
-    'fleet worker',
+    `fleet worker ${index + 1}`,
     WORKER_PROCESS,
-    workerConfig(server, bundles, { conventionQueue: queue }, { smtpUrl: sink.url, dir: mailDir }, {}),
+    workerConfig(server, bundles, { conventionQueue: queue }, { smtpUrl, dir: mailDir }, {}),
   );
-  const poller = new MemoryPoller({ worker: worker.pid, server: server.pid }, 2000).start();
-  const cpu = new CpuMeter({ worker: worker.pid, server: server.pid, driver: process.pid });
-  const env = server.env;
-  const conventions = new ConventionsClient(env.client, queue);
+  return {
+    index,
+    server,
+    worker,
+    conventions: new ConventionsClient(server.env.client, queue),
+    mailDir,
+    members,
+    ids: [],
+    descriptions: [],
+    actionDays: 0,
+  };
+}
+
+async function stopShard(shard: Shard): Promise<void> {
+  await shard.worker.stop();
+  await shard.server.teardown();
+  fs.rmSync(shard.mailDir, { recursive: true, force: true });
+}
+
+/** One shard's conventions through their term, on its own clock. */
+async function driveShard(
+  shard: Shard,
+  concurrency: number,
+  count: () => void,
+  log: (line: string) => void,
+): Promise<void> {
+  const env = shard.server.env;
+  const conventions = shard.conventions;
   const goTo = async (date: CivilDate, hour = 11) => {
     const target = instantAt(date, '59', hour);
     const now = await env.currentTimeMs();
     if (target > now) await env.sleep(target - now);
   };
-  let transitions = 0;
   const send = async (conventionId: string, type: ExternalEventType, payload: unknown, actor: Actor) => {
     await conventions.send(conventionId, { type, payload, actor });
-    transitions++;
+    count();
   };
-  const started = performance.now();
-  try {
-    const today = localDate(await env.currentTimeMs(), '59');
-    // Signed a month from now; in force on the first day of the month after next, as lives.test.ts.
-    const signOn = addDays(today, 30);
-    const startDate = addMonths(`${today.slice(0, 7)}-01`, 3);
-    const ids = await pool(
-      Array.from({ length: options.conventions }, (_, i) => i),
-      options.concurrency,
-      async (i) => (await conventions.create(benchCreate(`flotte-${i}`, startDate), OPERATOR)).conventionId,
-    );
-    log(`  ${ids.length} conventions created; drafting to signature`);
-    const template = benchCreate('flotte-0', startDate);
-    const setup: [CivilDate, Step[]][] = [
-      [addDays(today, 2), activationSteps(template, signOn).filter((s) => s.type !== 'SIGN')],
-      [signOn, activationSteps(template, signOn).filter((s) => s.type === 'SIGN')],
-    ];
-    for (const [date, steps] of setup) {
-      await goTo(date);
-      await pool(ids, options.concurrency, async (id) => {
-        for (const s of steps)
-          await send(id, s.type, s.payload, s.type === 'SIGN' ? party(String(s.payload.partyId)) : OPERATOR);
-      });
-    }
-    await goTo(startDate);
-    const first = await conventions.get(ids[0]!);
-    if (first.phase !== 'active')
-      throw new Error(`fleet: expected active on ${startDate}, got ${first.phase}`);
-    const days = byDate(dutiesOfTerm(first));
+  const today = localDate(await env.currentTimeMs(), '59');
+  // Signed a month from now; in force on the first day of the month after next, as lives.test.ts.
+  const signOn = addDays(today, 30);
+  const startDate = addMonths(`${today.slice(0, 7)}-01`, 3);
+  shard.ids = await pool(
+    shard.members,
+    concurrency,
+    async (i) => (await conventions.create(benchCreate(`flotte-${i}`, startDate), OPERATOR)).conventionId,
+  );
+  const template = benchCreate(`flotte-${shard.members[0]}`, startDate);
+  const setup: [CivilDate, Step[]][] = [
+    [addDays(today, 2), activationSteps(template, signOn).filter((s) => s.type !== 'SIGN')],
+    [signOn, activationSteps(template, signOn).filter((s) => s.type === 'SIGN')],
+  ];
+  for (const [date, steps] of setup) {
+    await goTo(date);
+    await pool(shard.ids, concurrency, async (id) => {
+      for (const s of steps)
+        await send(id, s.type, s.payload, s.type === 'SIGN' ? party(String(s.payload.partyId)) : OPERATOR);
+    });
+  }
+  await goTo(startDate);
+  const first = await conventions.get(shard.ids[0]!);
+  if (first.phase !== 'active') throw new Error(`fleet: expected active on ${startDate}, got ${first.phase}`);
+  const days = byDate(dutiesOfTerm(first));
+  shard.actionDays = days.size + setup.length;
+  if (shard.index === 0)
     log(`  in force on ${startDate}: ${days.size} days with duties until ${first.term!.endDate}`);
-    let done = 0;
-    for (const [date, actions] of days) {
-      await goTo(date);
-      await pool(ids, options.concurrency, async (id) => {
-        for (const a of actions) await send(id, a.type, a.payload, a.actor);
-      });
-      if (++done % 10 === 0)
-        log(`    ${date}: ${done}/${days.size} days, ${transitions} transitions, ${sink.accepted} emails`);
+  let done = 0;
+  for (const [date, actions] of days) {
+    await goTo(date);
+    await pool(shard.ids, concurrency, async (id) => {
+      for (const a of actions) await send(id, a.type, a.payload, a.actor);
+    });
+    if (shard.index === 0 && ++done % 10 === 0) log(`    first shard at ${date}: ${done}/${days.size} days`);
+  }
+  await goTo(addDays(first.term!.endDate, 2));
+  // An ended convention stays until its last notice has gone out: let the clock run on a little.
+  const describe = () => pool(shard.ids, concurrency, (id) => env.client.workflow.getHandle(id).describe());
+  shard.descriptions = await describe();
+  for (let extra = 0; extra < 4 && shard.descriptions.some((d) => d.status.name === 'RUNNING'); extra++) {
+    await env.sleep(7 * 24 * 3600 * 1000);
+    shard.descriptions = await describe();
+  }
+}
+
+export async function runFleet(
+  bundles: Bundles,
+  options: FleetOptions,
+  log: (line: string) => void,
+): Promise<FleetRun> {
+  const sink = await new SmtpSink({ parse: false }).start();
+  const shardCount = Math.ceil(options.conventions / options.shardSize);
+  const shards: Shard[] = [];
+  let transitions = 0;
+  try {
+    // Started one after the other: each server's process is told apart from those already running.
+    for (let k = 0; k < shardCount; k++) {
+      const members = Array.from({ length: options.conventions }, (_, i) => i).filter(
+        (i) => i % shardCount === k,
+      );
+      shards.push(await startShard(k, members, bundles, sink.url));
     }
-    await goTo(addDays(first.term!.endDate, 2));
-    // An ended convention stays until its last notice has gone out: let the clock run on a little.
-    const describe = () =>
-      pool(ids, options.concurrency, (id) => env.client.workflow.getHandle(id).describe());
-    let descriptions: WorkflowExecutionDescription[] = await describe();
-    for (let extra = 0; extra < 4 && descriptions.some((d) => d.status.name === 'RUNNING'); extra++) {
-      await env.sleep(7 * 24 * 3600 * 1000);
-      descriptions = await describe();
+    const processes = {
+      worker: shards.map((s) => s.worker.pid),
+      server: shards.map((s) => s.server.pid),
+    };
+    const poller = new MemoryPoller(processes, 2000).start();
+    const cpu = new CpuMeter({ ...processes, driver: process.pid });
+    const started = performance.now();
+    log(
+      `  ${options.conventions} conventions in ${shardCount} shard(s) of at most ${options.shardSize}, each on its own test server and worker`,
+    );
+    const progress = setInterval(
+      () => log(`    ${transitions} transitions, ${sink.accepted} emails`),
+      60_000,
+    ).unref();
+    try {
+      await Promise.all(
+        shards.map((shard) =>
+          driveShard(
+            shard,
+            Math.max(1, Math.ceil(options.concurrency / shardCount)),
+            () => transitions++,
+            log,
+          ),
+        ),
+      );
+    } finally {
+      clearInterval(progress);
     }
-    const emails = sink.accepted;
     const wallSeconds = (performance.now() - started) / 1000;
+    const emails = sink.accepted;
     const peaks = poller.stop();
     const cpuMs = cpu.stop();
+    const descriptions = shards.flatMap((s) => s.descriptions);
     const terminated = descriptions.filter((d) => d.status.name === 'COMPLETED').length;
     const historyEvents = descriptions.reduce((n, d) => n + d.historyLength, 0);
-    const sampleId = ids[0]!;
-    const sampleHistory = await env.client.workflow.getHandle(sampleId).fetchHistory();
+    const historyOf = (shard: Shard, id: string) =>
+      shard.server.env.client.workflow.getHandle(id).fetchHistory();
     const encodedSize = (h: temporal.api.history.v1.IHistory) =>
       temporal.api.history.v1.History.encode(h).finish().length;
+    const sampleId = shards[0]!.ids[0]!;
+    const sampleHistory = await historyOf(shards[0]!, sampleId);
     const protobufBytes = encodedSize(sampleHistory);
-    const others = [ids[Math.floor(ids.length / 2)]!, ids.at(-1)!].filter((id) => id !== sampleId);
     const sizes = [protobufBytes];
-    for (const id of new Set(others))
-      sizes.push(encodedSize(await env.client.workflow.getHandle(id).fetchHistory()));
+    // First, middle and last conventions of the fleet, each from the shard that ran it.
+    const middle = shards[Math.floor(shards.length / 2)]!;
+    const measured = new Set([sampleId]);
+    for (const [shard, id] of [
+      [middle, middle.ids[Math.floor(middle.ids.length / 2)]!],
+      [shards.at(-1)!, shards.at(-1)!.ids.at(-1)!],
+    ] as const) {
+      if (measured.has(id)) continue;
+      measured.add(id);
+      sizes.push(encodedSize(await historyOf(shard, id)));
+    }
     const eventsPerTerm = spread(descriptions.map((d) => d.historyLength));
+    const mib = (kb: number) => round(kb / 1024, 1);
     const result: FleetResult = {
-      conventions: ids.length,
+      conventions: descriptions.length,
+      shards: shardCount,
       wallSeconds: round(wallSeconds, 1),
-      actionDays: days.size + setup.length,
+      actionDays: Math.max(...shards.map((s) => s.actionDays)),
       transitions,
       transitionsPerSecond: round(transitions / wallSeconds, 1),
       historyEvents,
       historyEventsPerSecond: round(historyEvents / wallSeconds, 1),
       emailsSent: emails,
       emailsDistinct: sink.acceptedIds.size,
-      emailsPerConvention: round(emails / ids.length, 1),
+      emailsPerConvention: round(emails / descriptions.length, 1),
       terminated,
       peakRssMiB: {
-        worker: round(peaks.worker!.peakRssKb / 1024, 1),
-        server: round(peaks.server!.peakRssKb / 1024, 1),
+        worker: mib(peaks.worker!.polledMaxRssKb),
+        server: mib(peaks.server!.polledMaxRssKb),
+      },
+      peakRssMiBPerProcess: {
+        worker: mib(peaks.worker!.largestMemberPeakKb),
+        server: mib(peaks.server!.largestMemberPeakKb),
       },
       cpuSecondsPerConvention: Object.fromEntries(
-        Object.entries(cpuMs).map(([name, ms]) => [name, round(ms / 1000 / ids.length, 3)]),
+        Object.entries(cpuMs).map(([name, ms]) => [name, round(ms / 1000 / descriptions.length, 3)]),
       ),
       history: {
         eventsPerTerm,
@@ -279,10 +388,7 @@ export async function runFleet(
     };
     return { result, sampleHistory };
   } finally {
-    poller.stop();
-    await worker.stop();
+    for (const shard of shards) await stopShard(shard);
     await sink.stop();
-    await server.teardown();
-    fs.rmSync(mailDir, { recursive: true, force: true });
   }
 }

@@ -41,6 +41,20 @@ export interface MemorySample {
   [name: string]: number;
 }
 
+/** A named process, or a group of them (the workers of a sharded fleet) counted together. */
+export type Processes = Record<string, number | number[]>;
+
+const pidsOf = (group: number | number[]) => (Array.isArray(group) ? group : [group]);
+
+export interface MemoryPeak {
+  /** The kernel's high-water mark (no poll can miss it); for a group, the sum of its members'. */
+  peakRssKb: number;
+  /** The most the process (or the group together) held at one poll. */
+  polledMaxRssKb: number;
+  /** The largest high-water mark of a single member. */
+  largestMemberPeakKb: number;
+}
+
 /** Polls the resident memory of named processes until stopped: a timeline and each one's peak. */
 export class MemoryPoller {
   readonly samples: MemorySample[] = [];
@@ -48,7 +62,7 @@ export class MemoryPoller {
   private readonly started = Date.now();
 
   constructor(
-    private readonly pids: Record<string, number>,
+    private readonly pids: Processes,
     private readonly everyMs = 1000,
   ) {}
 
@@ -61,22 +75,26 @@ export class MemoryPoller {
 
   private sample(): void {
     const sample: MemorySample = { atMs: Date.now() - this.started };
-    for (const [name, pid] of Object.entries(this.pids)) sample[name] = procMemory(pid)?.rssKb ?? NaN;
+    for (const [name, group] of Object.entries(this.pids))
+      sample[name] = pidsOf(group).reduce((sum, pid) => sum + (procMemory(pid)?.rssKb ?? NaN), 0);
     this.samples.push(sample);
   }
 
-  /** Stops polling; the peak of each process is the kernel's high-water mark, which no poll can miss. */
-  stop(): Record<string, { peakRssKb: number; polledMaxRssKb: number }> {
+  stop(): Record<string, MemoryPeak> {
     if (this.timer) clearInterval(this.timer);
     this.sample();
     return Object.fromEntries(
-      Object.entries(this.pids).map(([name, pid]) => [
-        name,
-        {
-          peakRssKb: procMemory(pid)?.hwmKb ?? NaN,
-          polledMaxRssKb: Math.max(...this.samples.map((s) => s[name] ?? 0)),
-        },
-      ]),
+      Object.entries(this.pids).map(([name, group]) => {
+        const peaks = pidsOf(group).map((pid) => procMemory(pid)?.hwmKb ?? NaN);
+        return [
+          name,
+          {
+            peakRssKb: peaks.reduce((a, b) => a + b, 0),
+            polledMaxRssKb: Math.max(...this.samples.map((s) => s[name] ?? 0)),
+            largestMemberPeakKb: Math.max(...peaks),
+          },
+        ];
+      }),
     );
   }
 }
@@ -105,16 +123,21 @@ export function cpuMs(pid: number): number {
   }
 }
 
-/** CPU used by each named process between `start()` and `stop()`, in milliseconds. */
+/** CPU used by each named process (or group, summed) between `start()` and `stop()`, in milliseconds. */
 export class CpuMeter {
   private readonly before: Record<string, number>;
 
-  constructor(private readonly pids: Record<string, number>) {
+  constructor(private readonly pids: Processes) {
     this.before = this.read();
   }
 
   private read(): Record<string, number> {
-    return Object.fromEntries(Object.entries(this.pids).map(([name, pid]) => [name, cpuMs(pid)]));
+    return Object.fromEntries(
+      Object.entries(this.pids).map(([name, group]) => [
+        name,
+        pidsOf(group).reduce((sum, pid) => sum + cpuMs(pid), 0),
+      ]),
+    );
   }
 
   stop(): Record<string, number> {

@@ -234,7 +234,7 @@ export function markdown(r: Json): string {
   if (f) {
     out.push('## 5. Fleet simulation', '');
     out.push(
-      `${f.conventions} conventions through a three-year term on the time-skipping server, in lockstep over ${f.actionDays} days of events.`,
+      `${f.conventions} conventions through a three-year term on the time-skipping server, in ${f.shards} shard(s), each on its own test server and worker, all at once; each shard in lockstep over ${f.actionDays} days of events.`,
       '',
       table(
         ['figure', 'value'],
@@ -247,8 +247,14 @@ export function markdown(r: Json): string {
             `${f.emailsSent}, ${fmt(f.emailsPerConvention)} per convention; ${f.emailsDistinct} distinct Message-IDs`,
           ],
           ['conventions ended at expiry', `${f.terminated} / ${f.conventions}`],
-          ['peak resident memory, worker', `${fmt(f.peakRssMiB.worker)} MiB`],
-          ['peak resident memory, Temporal test server', `${fmt(f.peakRssMiB.server)} MiB`],
+          [
+            'peak resident memory, workers (all together; largest one)',
+            `${fmt(f.peakRssMiB.worker)} MiB; ${fmt(f.peakRssMiBPerProcess.worker)} MiB`,
+          ],
+          [
+            'peak resident memory, Temporal test servers (all together; largest one)',
+            `${fmt(f.peakRssMiB.server)} MiB; ${fmt(f.peakRssMiBPerProcess.server)} MiB`,
+          ],
           [
             'CPU seconds per convention-term',
             Object.entries(f.cpuSecondsPerConvention)
@@ -364,7 +370,7 @@ export function writeResults(dir: string, results: Json): string[] {
     write(
       'fleet-memory.svg',
       memoryChart(
-        `Fleet of ${results.fleet.conventions}: resident memory of the worker and the Temporal test server`,
+        `Fleet of ${results.fleet.conventions}: resident memory of the workers and the Temporal test servers`,
         results.fleet.memoryTimeline,
       ),
     );

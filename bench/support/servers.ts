@@ -27,9 +27,10 @@ export interface BenchServer {
   teardown(): Promise<void>;
 }
 
-function serverPid(executable: string): number {
-  const pids = childPidsRunning(process.pid, executable);
-  if (pids.length !== 1) throw new Error(`expected one ${executable} child, found ${pids.length}`);
+/** The server process started since `before` was taken (servers start one at a time). */
+function newServerPid(executable: string, before: Set<number>): number {
+  const pids = childPidsRunning(process.pid, executable).filter((p) => !before.has(p));
+  if (pids.length !== 1) throw new Error(`expected one new ${executable} child, found ${pids.length}`);
   return pids[0]!;
 }
 
@@ -51,11 +52,9 @@ export async function startDevServer(): Promise<BenchServer> {
       log: { format: 'pretty', level: 'error' },
     },
   });
-  const pid = childPidsRunning(process.pid, executable.path).find((p) => !before.has(p));
-  if (!pid) throw new Error('dev server process not found');
   return {
     env,
-    pid,
+    pid: newServerPid(executable.path, before),
     address: env.address,
     namespace: env.namespace ?? 'default',
     async teardown() {
@@ -69,6 +68,7 @@ export async function startDevServer(): Promise<BenchServer> {
 export async function startTimeSkippingServer(): Promise<BenchServer> {
   quietRuntime();
   const executable = testServerExecutable();
+  const before = new Set(childPidsRunning(process.pid, executable.path));
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable } });
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
@@ -78,7 +78,7 @@ export async function startTimeSkippingServer(): Promise<BenchServer> {
   });
   return {
     env,
-    pid: serverPid(executable.path),
+    pid: newServerPid(executable.path, before),
     address: env.address,
     namespace: env.namespace ?? 'default',
     teardown: () => env.teardown(),
