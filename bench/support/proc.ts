@@ -47,11 +47,9 @@ export type Processes = Record<string, number | number[]>;
 const pidsOf = (group: number | number[]) => (Array.isArray(group) ? group : [group]);
 
 export interface MemoryPeak {
-  /** The kernel's high-water mark (no poll can miss it); for a group, the sum of its members'. */
-  peakRssKb: number;
   /** The most the process (or the group together) held at one poll. */
   polledMaxRssKb: number;
-  /** The largest high-water mark of a single member. */
+  /** The largest high-water mark (the kernel's, which no poll can miss) of a single member. */
   largestMemberPeakKb: number;
 }
 
@@ -89,7 +87,6 @@ export class MemoryPoller {
         return [
           name,
           {
-            peakRssKb: peaks.reduce((a, b) => a + b, 0),
             polledMaxRssKb: Math.max(...this.samples.map((s) => s[name] ?? 0)),
             largestMemberPeakKb: Math.max(...peaks),
           },
