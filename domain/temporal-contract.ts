@@ -116,6 +116,9 @@ export interface ConventionState extends ConventionView {
 
 /** Every external event: an Update whose validator refuses what the convention cannot accept. */
 export const applyEventUpdate = defineUpdate<EventResult, [EventRequest]>('applyEvent');
+/** A subscription's id, as the API makes it (`wh-` and 8 random bytes in hex); the worker refuses any other. */
+export const WEBHOOK_ID_PATTERN = /^wh-[0-9a-f]{16}$/;
+
 export interface SubscribeWebhookRequest {
   id: string;
   url: string;

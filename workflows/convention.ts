@@ -43,6 +43,7 @@ import {
   searchAttributes,
   subscribeWebhookUpdate,
   unsubscribeWebhookUpdate,
+  WEBHOOK_ID_PATTERN,
   type StateChange,
   type SubscribeWebhookRequest,
   type CarriedState,
@@ -526,8 +527,12 @@ function malformedSubscription(request: unknown): Refusal | null {
   if (typeof request !== 'object' || request === null || Array.isArray(request))
     return { code: 'invalid', field: '', message: 'abonnement attendu: { id, url, secret, client }' };
   const { id, url, secret, client } = request as Record<string, unknown>;
-  if (typeof id !== 'string' || !/^[A-Za-z0-9._:-]{1,64}$/.test(id))
-    return { code: 'invalid', field: 'id', message: 'identifiant d’abonnement attendu' };
+  if (typeof id !== 'string' || !WEBHOOK_ID_PATTERN.test(id))
+    return {
+      code: 'invalid',
+      field: 'id',
+      message: 'identifiant d’abonnement attendu: « wh- » et 16 chiffres hexadécimaux',
+    };
   if (typeof url !== 'string' || !/^https?:\/\/[^\s]+$/.test(url))
     return { code: 'invalid', field: 'url', message: 'URL http(s) attendue' };
   if (typeof secret !== 'string' || secret.length < 16)
