@@ -13,9 +13,9 @@
  * Prints the executable's path as its last line; exits non-zero, saying what to do, on failure.
  * Plain Node ESM with no npm dependency. Also exported: `ensureChromium()`, for jest's globalSetup.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { answers, ensureDebianPackages } from './debian-packages.mjs';
 
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -23,83 +23,15 @@ function log(message) {
   console.error(`[install-chromium] ${message}`);
 }
 
-/** `chromium --version` answers: the package is installed and its libraries load. */
-function version(executable) {
-  if (!fs.existsSync(executable)) return null;
-  const result = spawnSync(executable, ['--version'], { encoding: 'utf8', timeout: 20_000 });
-  return result.status === 0 ? result.stdout.trim() : null;
-}
-
-function isRoot() {
-  return typeof process.getuid === 'function' && process.getuid() === 0;
-}
-
-function hasSudo() {
-  return spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0;
-}
-
-/** Runs a command with its output shown, line by line, behind a prefix; rejects on a non-zero exit. */
-function run(command, args) {
-  return new Promise((resolve, reject) => {
-    log(`$ ${command} ${args.join(' ')}`);
-    const child = spawn(command, args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-    const tail = [];
-    const forward = (chunk) => {
-      for (const line of chunk.toString().split('\n')) {
-        if (!line.trim()) continue;
-        tail.push(line);
-        if (tail.length > 20) tail.shift();
-        // apt prints one line per package fetched and unpacked: enough to see progress.
-        if (/^(Get:|Hit:|Unpacking|Setting up|E:|W:)/.test(line)) log(`  ${line.trim()}`);
-      }
-    };
-    child.stdout.on('data', forward);
-    child.stderr.on('data', forward);
-    child.once('error', (error) => reject(new Error(`${command} introuvable: ${error.message}`)));
-    child.once('exit', (code) =>
-      code === 0
-        ? resolve()
-        : reject(new Error(`${command} ${args[0]} a échoué (code ${code}):\n${tail.join('\n')}`)),
-    );
-  });
-}
-
 /** Resolves to the path of a working Chromium, installing Debian's package when it is missing. */
 export async function ensureChromium() {
   const configured = process.env.CHROMIUM_PATH;
   if (configured) {
-    const found = version(configured);
+    const found = answers(configured);
     if (!found) throw new Error(`CHROMIUM_PATH=${configured} ne démarre pas (chromium --version a échoué)`);
     return configured;
   }
-  const present = version(DEFAULT_CHROMIUM_PATH);
-  if (present) return DEFAULT_CHROMIUM_PATH;
-
-  if (!fs.existsSync('/usr/bin/apt-get'))
-    throw new Error(
-      `${DEFAULT_CHROMIUM_PATH} est absent et apt-get introuvable: installez Chromium ` +
-        'et donnez son chemin dans CHROMIUM_PATH',
-    );
-  const sudo = isRoot() ? [] : hasSudo() ? ['sudo', '-n'] : null;
-  if (!sudo)
-    throw new Error(
-      `${DEFAULT_CHROMIUM_PATH} est absent et son installation demande les droits root: lancez ` +
-        '`sudo apt-get install -y chromium`, ou donnez le chemin d’un Chromium dans CHROMIUM_PATH',
-    );
-  const apt = (args) =>
-    sudo.length ? run(sudo[0], [...sudo.slice(1), 'apt-get', ...args]) : run('apt-get', args);
-
-  const started = Date.now();
-  log('Chromium absent: installation du paquet Debian `chromium` (une minute environ)');
-  await apt(['update']);
-  await apt(['install', '-y', '--no-install-recommends', 'chromium']);
-  const installed = version(DEFAULT_CHROMIUM_PATH);
-  if (!installed)
-    throw new Error(`le paquet chromium est installé mais ${DEFAULT_CHROMIUM_PATH} ne démarre pas`);
-  log(`${installed} installé en ${Math.round((Date.now() - started) / 1000)} s`);
+  await ensureDebianPackages([{ name: 'chromium', executable: DEFAULT_CHROMIUM_PATH }]);
   return DEFAULT_CHROMIUM_PATH;
 }
 
