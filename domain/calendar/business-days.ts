@@ -100,3 +100,35 @@ export function businessDaysBetween(code: DepartementCode, from: CivilDate, to: 
   for (let days = start + 1; days <= end; days++) if (isBusinessDayNumber(code, days)) count += 1;
   return count;
 }
+
+/** What a due date that falls on a closed day becomes: one rule per deadline kind (docs/calendar.md). */
+export const CLOSED_DAY_RULES = ['next', 'next-within-term', 'previous', 'unmoved'] as const;
+export type ClosedDayRule = (typeof CLOSED_DAY_RULES)[number];
+
+/**
+ * The due date of an obligation whose written date is `date`, by its closed-day rule. For
+ * `next-within-term`, `lastDay` is the term's last day: the next business day when it is within
+ * the term, else the business day before `date`.
+ */
+export function dueDateByRule(
+  code: DepartementCode,
+  date: CivilDate,
+  rule: ClosedDayRule,
+  lastDay?: CivilDate,
+): CivilDate {
+  switch (rule) {
+    case 'unmoved':
+      departement(code);
+      requireParts(date);
+      return date;
+    case 'next':
+      return businessDayOnOrAfter(code, date);
+    case 'previous':
+      return businessDayOnOrBefore(code, date);
+    case 'next-within-term': {
+      if (lastDay === undefined) throw new Error('lastDay: the term’s last day is required');
+      const next = businessDayOnOrAfter(code, date);
+      return toDays(next) <= toDays(lastDay, 'lastDay') ? next : businessDayOnOrBefore(code, date);
+    }
+  }
+}

@@ -231,6 +231,22 @@ export function noticeDeadline(expiry: CivilDate, months = 3): CivilDate {
   return addMonths(expiry, -months);
 }
 
+/**
+ * The last date a letter giving `months` months' notice may be sent for a convention expiring on
+ * `expiry`, whichever way the months are counted: back from the expiry (`noticeDeadline`), or
+ * forward from the letter as art. 641 du code de procédure civile counts a time limit (a letter of
+ * 30 November 2029 runs three months to 28 February 2030, the month having no 30th). Counting
+ * forward never gives an earlier date, so this is the latest letter `addMonths(letter, months)`
+ * still brings to the expiry or before: 2030-02-28 → 2029-11-30, where counting back gives the
+ * 28th. Never moved to a business day (product rule 2).
+ */
+export function latestNoticeDate(expiry: CivilDate, months = 3): CivilDate {
+  let letter = noticeDeadline(expiry, months);
+  // Month lengths differ by three days at most: a few steps reach the latest such letter.
+  while (compareDates(addMonths(addDays(letter, 1), months), expiry) <= 0) letter = addDays(letter, 1);
+  return letter;
+}
+
 /** Every month 'YYYY-MM' that has at least one day in [start, end], in order. */
 export function monthsOfTerm(start: CivilDate, end: CivilDate): YearMonth[] {
   const first = requireParts(start, 'start');

@@ -1,9 +1,10 @@
 /**
- * The French départements a convention can be signed in, with the time zone its deadlines are
- * counted in and the local-law regime that decides its public holidays.
+ * The French départements, and the overseas collectivities where the gendarmerie serves, a
+ * convention can be signed in, with the time zone its deadlines are counted in and the law that
+ * decides its public holidays. "Département" below covers both: the code is the INSEE one.
  */
 
-/** Every département code, in INSEE order. A literal tuple so `z.enum(DEPARTEMENT_CODES)` works. */
+/** Every code, in INSEE order. A literal tuple so `z.enum(DEPARTEMENT_CODES)` works. */
 export const DEPARTEMENT_CODES = [
   '01',
   '02',
@@ -105,16 +106,25 @@ export const DEPARTEMENT_CODES = [
   '972',
   '973',
   '974',
+  '975',
   '976',
+  '977',
+  '978',
+  '986',
+  '987',
+  '988',
 ] as const;
 
 export type DepartementCode = (typeof DEPARTEMENT_CODES)[number];
 
 /**
  * Which body of law fixes the public holidays: the general Code du travail (L3133-1), the local
- * law of Moselle, Bas-Rhin and Haut-Rhin (L3134-13), or the overseas provisions (L3422-2).
+ * law of Moselle, Bas-Rhin and Haut-Rhin (L3134-13), the overseas provisions of the same code
+ * (L3422-2, and Saint-Pierre-et-Miquelon where only L3133-1 applies), or the territory's own labour
+ * law in Wallis-et-Futuna, French Polynesia and New Caledonia, where the Code du travail does not
+ * apply.
  */
-export type LegalRegime = 'metropole' | 'alsace-moselle' | 'outre-mer';
+export type LegalRegime = 'metropole' | 'alsace-moselle' | 'outre-mer' | 'pacifique';
 
 export interface Departement {
   readonly code: DepartementCode;
@@ -225,7 +235,13 @@ const NAMES: { readonly [C in DepartementCode]: string } = {
   '972': 'Martinique',
   '973': 'Guyane',
   '974': 'La Réunion',
+  '975': 'Saint-Pierre-et-Miquelon',
   '976': 'Mayotte',
+  '977': 'Saint-Barthélemy',
+  '978': 'Saint-Martin',
+  '986': 'Wallis-et-Futuna',
+  '987': 'Polynésie française',
+  '988': 'Nouvelle-Calédonie',
 };
 
 const METROPOLITAN_ZONE = 'Europe/Paris';
@@ -235,12 +251,22 @@ const OVERSEAS_ZONES: { readonly [code: string]: string } = {
   '972': 'America/Martinique',
   '973': 'America/Cayenne',
   '974': 'Indian/Reunion',
+  '975': 'America/Miquelon',
   '976': 'Indian/Mayotte',
+  '977': 'America/St_Barthelemy',
+  '978': 'America/Marigot',
+  '986': 'Pacific/Wallis',
+  // The préfecture (haut-commissariat) and most posts are in Tahiti; the Marquesas and Gambier
+  // keep their own hour, which a whole-territory calendar cannot follow.
+  '987': 'Pacific/Tahiti',
+  '988': 'Pacific/Noumea',
 };
 
 const ALSACE_MOSELLE: readonly string[] = ['57', '67', '68'];
+const PACIFIC: readonly string[] = ['986', '987', '988'];
 
 function regimeOf(code: DepartementCode): LegalRegime {
+  if (PACIFIC.includes(code)) return 'pacifique';
   if (code in OVERSEAS_ZONES) return 'outre-mer';
   if (ALSACE_MOSELLE.includes(code)) return 'alsace-moselle';
   return 'metropole';
@@ -264,11 +290,37 @@ export function isDepartementCode(value: unknown): value is DepartementCode {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(DEPARTEMENTS, value);
 }
 
+/**
+ * The known codes written compactly, runs of consecutive numbers as ranges, for messages that
+ * must say what is accepted: "01 à 19, 2A, 2B, 21 à 95, 971 à 978, 986 à 988".
+ */
+export function knownCodesText(separator = ' à '): string {
+  const parts: string[] = [];
+  let run: string[] = [];
+  const flush = () => {
+    if (run.length > 2) parts.push(`${run[0]}${separator}${run.at(-1)}`);
+    else parts.push(...run);
+    run = [];
+  };
+  for (const code of DEPARTEMENT_CODES) {
+    const previous = run.at(-1);
+    const consecutive =
+      previous !== undefined &&
+      /^\d+$/.test(code) &&
+      /^\d+$/.test(previous) &&
+      Number(code) === Number(previous) + 1;
+    if (!consecutive) flush();
+    run.push(code);
+  }
+  flush();
+  return parts.join(', ');
+}
+
 /** The département with this code; throws on an unknown code so a typo never falls back to Paris. */
 export function departement(code: DepartementCode): Departement {
   if (!isDepartementCode(code)) {
     throw new Error(
-      `Unknown département code ${JSON.stringify(code)}: expected one of 01..19, 2A, 2B, 21..95, 971, 972, 973, 974, 976`,
+      `Unknown département code ${JSON.stringify(code)}: expected one of ${knownCodesText('..')}`,
     );
   }
   return DEPARTEMENTS[code];

@@ -18,9 +18,10 @@ const FIRST_YEAR = 1583;
 const LAST_YEAR = 9999;
 
 /**
- * Commemoration of the abolition of slavery, a public holiday in each overseas département
- * (loi n° 83-550 du 30 juin 1983; dates of décret n° 83-1003 du 23 novembre 1983, now Code du
- * travail L3422-2).
+ * Commemoration of the abolition of slavery, a public holiday in each overseas département and in
+ * Saint-Barthélemy and Saint-Martin (loi n° 83-550 du 30 juin 1983; dates of décret n° 83-1003 du
+ * 23 novembre 1983, now Code du travail L3422-2). Saint-Martin's is 28 May, the day the abolition
+ * was proclaimed there, which the State has applied since 2018 (docs/calendar.md).
  */
 const ABOLITION_OF_SLAVERY: { readonly [code: string]: { readonly month: number; readonly day: number } } = {
   '971': { month: 5, day: 27 },
@@ -28,6 +29,29 @@ const ABOLITION_OF_SLAVERY: { readonly [code: string]: { readonly month: number;
   '973': { month: 6, day: 10 },
   '974': { month: 12, day: 20 },
   '976': { month: 4, day: 27 },
+  '977': { month: 10, day: 9 },
+  '978': { month: 5, day: 28 },
+};
+
+type LocalHoliday =
+  | { readonly month: number; readonly day: number; readonly name: string }
+  | { readonly easterOffset: number; readonly name: string };
+
+/**
+ * The holidays the territory's own labour law adds to the eleven of L3133-1, where the Code du
+ * travail does not apply (sources and the days left out in docs/calendar.md).
+ */
+const PACIFIC_HOLIDAYS: { readonly [code: string]: readonly LocalHoliday[] } = {
+  '986': [
+    { month: 4, day: 28, name: 'Saint Pierre Chanel' },
+    { month: 7, day: 29, name: 'Fête du Territoire' },
+  ],
+  '987': [
+    { month: 3, day: 5, name: "Arrivée de l'Évangile" },
+    { easterOffset: -2, name: 'Vendredi saint' },
+    { month: 11, day: 20, name: "Matāri'i i ni'a" },
+  ],
+  '988': [{ month: 9, day: 24, name: 'Fête de la citoyenneté' }],
 };
 
 function requireYear(year: number): void {
@@ -63,7 +87,8 @@ export function easterSunday(year: number): CivilDate {
 
 function computeHolidays(code: DepartementCode, year: number): PublicHoliday[] {
   const easter = easterSunday(year);
-  // The eleven fêtes légales of Code du travail L3133-1, valid everywhere.
+  // The eleven fêtes légales of Code du travail L3133-1, valid everywhere: the Pacific
+  // territories' own labour laws list them too.
   const holidays: PublicHoliday[] = [
     { date: fixedDate(year, 1, 1), name: "Jour de l'an" },
     { date: addDays(easter, 1), name: 'Lundi de Pâques' },
@@ -90,6 +115,14 @@ function computeHolidays(code: DepartementCode, year: number): PublicHoliday[] {
       name: "Abolition de l'esclavage",
     });
   }
+  for (const local of regime === 'pacifique' ? (PACIFIC_HOLIDAYS[code] ?? []) : [])
+    holidays.push({
+      date:
+        'easterOffset' in local
+          ? addDays(easter, local.easterOffset)
+          : fixedDate(year, local.month, local.day),
+      name: local.name,
+    });
   return mergeSameDate(holidays);
 }
 

@@ -8,6 +8,7 @@ export {
   isDepartementCode,
   zoneOf,
   regimeOfDepartement,
+  knownCodesText,
 } from './departements';
 export {
   type CivilDate,
@@ -24,6 +25,7 @@ export {
   monthlyDueDate,
   termEndDate,
   noticeDeadline,
+  latestNoticeDate,
   monthsOfTerm,
   localDate,
   instantAt,
@@ -45,4 +47,7 @@ export {
   businessDayOnOrBefore,
   addBusinessDays,
   businessDaysBetween,
+  CLOSED_DAY_RULES,
+  type ClosedDayRule,
+  dueDateByRule,
 } from './business-days';

@@ -113,3 +113,60 @@ describe('publicHolidays', () => {
     expect(() => isPublicHoliday('75', '2027-02-30')).toThrow(/date: "2027-02-30" is not a civil date/);
   });
 });
+
+describe('overseas collectivities', () => {
+  // 2027: Easter on 28 March, so Good Friday 26 March, Ascension 6 May, Whit Monday 17 May.
+  const NATIONAL_2027 = [
+    '2027-01-01',
+    '2027-03-29',
+    '2027-05-01',
+    '2027-05-06',
+    '2027-05-08',
+    '2027-05-17',
+    '2027-07-14',
+    '2027-08-15',
+    '2027-11-01',
+    '2027-11-11',
+    '2027-12-25',
+  ];
+  const dates = (code: DepartementCode) => publicHolidays(code, 2027).map((h) => h.date);
+  const withNational = (...extra: string[]) => [...NATIONAL_2027, ...extra].sort();
+
+  it('Saint-Pierre-et-Miquelon has the eleven of L3133-1 only', () => {
+    expect(dates('975')).toEqual(NATIONAL_2027);
+  });
+
+  it('Saint-Barthélemy and Saint-Martin add their own abolition day (L3422-2)', () => {
+    expect(dates('977')).toEqual(withNational('2027-10-09'));
+    expect(publicHolidayName('977', '2027-10-09')).toBe("Abolition de l'esclavage");
+    expect(dates('978')).toEqual(withNational('2027-05-28'));
+    expect(isPublicHoliday('978', '2027-05-27')).toBe(false);
+    expect(isPublicHoliday('971', '2027-05-28')).toBe(false);
+  });
+
+  it('the Pacific territories add the days of their own labour law', () => {
+    expect(dates('986')).toEqual(withNational('2027-04-28', '2027-07-29'));
+    expect(publicHolidayName('986', '2027-04-28')).toBe('Saint Pierre Chanel');
+    expect(isPublicHoliday('986', '2027-06-29')).toBe(false);
+    expect(dates('987')).toEqual(withNational('2027-03-05', '2027-03-26', '2027-11-20'));
+    expect(publicHolidayName('987', '2027-03-26')).toBe('Vendredi saint');
+    expect(isPublicHoliday('987', '2027-06-29')).toBe(false);
+    expect(dates('988')).toEqual(withNational('2027-09-24'));
+    expect(publicHolidayName('988', '2027-09-24')).toBe('Fête de la citoyenneté');
+  });
+
+  it('keeps each local day to its own territory', () => {
+    for (const [code, date] of [
+      ['977', '2027-10-09'],
+      ['986', '2027-07-29'],
+      ['987', '2027-03-05'],
+      ['988', '2027-09-24'],
+    ] as const)
+      for (const other of DEPARTEMENT_CODES.filter((c) => c !== code))
+        expect({ other, date, holiday: isPublicHoliday(other, date) }).toEqual({
+          other,
+          date,
+          holiday: false,
+        });
+  });
+});
