@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { DEPARTEMENT_CODES } from '../../domain/calendar/departements';
-import { PARTY_ROLES, slugSchema } from '../../domain/convention/schema';
+import { PARTY_ROLES, slugSchema, UNKNOWN_DEPARTEMENT_MESSAGE } from '../../domain/convention/schema';
 
 /**
  * API keys: one bearer token per client system, stored only as a SHA-256 digest. Tokens carry 256
@@ -18,7 +18,7 @@ const TOKEN_PATTERN = /^iscg_[A-Za-z0-9_-]{43}$/;
 const departementCodeSchema = z
   .string()
   .transform((code) => code.toUpperCase())
-  .pipe(z.enum(DEPARTEMENT_CODES, { message: 'département inconnu (codes 01 à 95, 2A, 2B, 971 à 976)' }));
+  .pipe(z.enum(DEPARTEMENT_CODES, { message: UNKNOWN_DEPARTEMENT_MESSAGE }));
 
 export const conventionIdSchema = z
   .string()

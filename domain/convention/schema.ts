@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { DEPARTEMENT_CODES } from '../calendar/departements';
+import { DEPARTEMENT_CODES, knownCodesText } from '../calendar/departements';
 import { isCivilDate } from '../calendar/dates';
-
-// Messages come in French: operators and partners read them.
-z.config(z.locales.fr());
+// Messages come in French, and a value outside a closed list is answered with the accepted ones.
+import './messages';
 
 export const civilDateSchema = z
   .string()
@@ -17,9 +16,10 @@ export const slugSchema = z
   })
   .max(60);
 
-export const departementSchema = z.enum(DEPARTEMENT_CODES, {
-  message: 'département inconnu (codes 01 à 95, 2A, 2B, 971 à 974, 976)',
-});
+/** What an unknown département code is answered with: every known code, in INSEE order. */
+export const UNKNOWN_DEPARTEMENT_MESSAGE = `département inconnu: codes admis ${knownCodesText()}`;
+
+export const departementSchema = z.enum(DEPARTEMENT_CODES, { message: UNKNOWN_DEPARTEMENT_MESSAGE });
 
 const label = (max: number) => z.string().trim().min(1).max(max);
 
