@@ -6,6 +6,7 @@ import type { LedgerLine, ConventionView, Deadline } from './lifecycle/view';
 import { DEADLINE_LABELS } from './lifecycle/view';
 import type { TerminationReason } from './lifecycle/context';
 import { frenchMonth } from './mail/content';
+import { SETTLED_STATUSES } from './lifecycle/term';
 import type { ConventionState } from './temporal-contract';
 
 /**
@@ -255,9 +256,19 @@ function actionLine(view: ConventionView): string {
       return `**Rien à faire** : toutes les parties ont signé ; prise d’effet le ${formatFrenchDate(view.data.startDate ?? '')}.`;
     case 'terminated': {
       const end = view.termination;
+      const closed =
+        end?.closedOn && end.closedOn !== end.on
+          ? ` Close le ${formatFrenchDate(end.closedOn)}, une fois ses financements soldés.`
+          : '';
       return end
-        ? `**Terminée le ${formatFrenchDate(end.on)}** : ${TERMINATION_LABELS[end.reason]}. Plus rien à faire.`
+        ? `**Terminée le ${formatFrenchDate(end.on)}** : ${TERMINATION_LABELS[end.reason]}.${closed} Plus rien à faire.`
         : '**Terminée**. Plus rien à faire.';
+    }
+    case 'settling': {
+      const end = view.termination;
+      const open = view.ledger.filter((line) => !SETTLED_STATUSES.includes(line.status));
+      const ended = end ? ` depuis le ${formatFrenchDate(end.on)} (${TERMINATION_LABELS[end.reason]})` : '';
+      return `**À solder** : la convention est terminée${ended}, mais ${open.length} échéance(s) de financement restent dues — par ${actors || 'les financeurs'}. Elle se clôt quand la dernière est payée (\`record-payment\`) ou close sans paiement par un opérateur (\`write-off\`).`;
     }
     default: {
       const group = nextDeadlineGroup(view);
@@ -295,7 +306,13 @@ export function currentDetails(state: ConventionState): string {
   if (view.phase === 'signature' && Object.keys(view.signatures.collected).length > 0)
     lines.push(`**Déjà signée par** : ${who(view, Object.keys(view.signatures.collected))}.`);
 
-  if (view.term && view.phase !== 'terminated') {
+  if (view.phase === 'settling') {
+    const open = view.ledger.filter((line) => !SETTLED_STATUSES.includes(line.status));
+    const items = open.map(
+      (l) => `${ledgerLabel(l)} (${who(view, [l.payerPartyId])}, ${formatFrenchDate(l.dueDate)})`,
+    );
+    lines.push(`**Restent dues** : ${list(items, 4)}.`);
+  } else if (view.term && view.phase !== 'terminated') {
     lines.push(fundingLine(view));
     const overdue = overdueSummary(view);
     if (overdue.length > 0) lines.push(`**En retard** : ${list(overdue, 4)}.`);

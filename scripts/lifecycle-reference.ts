@@ -29,6 +29,7 @@ const STATE_LABELS: Record<string, string> = {
   'convention.inForce.post.vacant': 'poste vacant',
   'convention.inForce.term.running': 'en vigueur',
   'convention.inForce.term.concertation': 'concertation',
+  'convention.settling': 'terminée, à solder',
 };
 
 function statesAccepting(type: string): string[] {

@@ -28,6 +28,7 @@ import {
   tick,
   type ConventionSnapshot,
 } from '../domain/lifecycle/decide';
+import type { LifecycleBehaviour } from '../domain/lifecycle/behaviour';
 import type { Effect } from '../domain/lifecycle/effects';
 import type { ExternalEvent } from '../domain/lifecycle/events';
 import { phaseOf } from '../domain/lifecycle/phase';
@@ -113,8 +114,14 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     runs: 0,
   };
   let snapshot: ConventionSnapshot = restore(carried.convention);
-  // Decided once per run, before any command: a run recorded before the change keeps its mails.
-  const mailBehaviour: MailBehaviour = { endNoticeNextMorning: patched('end-notice-next-morning') };
+  // Decided once per run, before any command: a run recorded before a change keeps its behaviour.
+  const endNoticeNextMorning = patched('end-notice-next-morning');
+  const termEdges = patched('term-edges');
+  const mailBehaviour: MailBehaviour = { endNoticeNextMorning, linesKeepTheirTerm: termEdges };
+  // The validator refuses what the current rules refuse; the handler applies again what was
+  // accepted, so an update a history recorded before a refusal existed replays as it ran.
+  const validating: LifecycleBehaviour = { termEdges, termEdgeRefusals: true };
+  const applying: LifecycleBehaviour = { termEdges, termEdgeRefusals: false };
   // No prototype: a key spelled "constructor" or "__proto__" is a key like any other.
   const idempotency: Record<string, IdempotencyRecord> = Object.assign(
     Object.create(null) as Record<string, IdempotencyRecord>,
@@ -148,7 +155,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
   };
 
   const advanceClock = (now: number) => {
-    const result = tick(snapshot, now);
+    const result = tick(snapshot, now, applying);
     if (result.snapshot !== snapshot) {
       const previous = snapshot;
       snapshot = result.snapshot;
@@ -191,7 +198,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
       if (known) return { ...known.result, replayed: true };
       const now = Date.now();
       advanceClock(now);
-      const decision = decide(snapshot, toEvent(request));
+      const decision = decide(snapshot, toEvent(request), applying);
       if (!decision.ok) throw refusalFailure(decision.refusal);
       const previous = snapshot;
       snapshot = decision.snapshot;
@@ -218,7 +225,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
         if (knownRequest(request)) return;
         if (isTerminated(snapshot))
           throw refusalFailure({ code: 'refused', message: 'la convention est terminée' });
-        const decision = decide(tick(snapshot, Date.now()).snapshot, toEvent(request));
+        const decision = decide(tick(snapshot, Date.now(), applying).snapshot, toEvent(request), validating);
         if (!decision.ok) throw refusalFailure(decision.refusal);
       },
     },

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { isDepartementCode, zoneOf } from '../../domain/calendar/departements';
+import { SETTLED_STATUSES } from '../../domain/lifecycle/term';
 import type { ConventionSummary } from '../conventions';
 import type { ConventionState, EventResult } from '../../domain/temporal-contract';
 
@@ -53,6 +54,16 @@ export function formatState(state: ConventionState, options: { all?: boolean } =
   out.push(`Phase: ${state.phaseLabel} (${state.phase})`);
   if (state.term)
     out.push(`Période ${state.term.number}: du ${state.term.startDate} au ${state.term.endDate}`);
+  if (state.termination) {
+    const end = state.termination;
+    const open = state.ledger.filter((line) => !SETTLED_STATUSES.includes(line.status)).length;
+    const closing = end.closedOn
+      ? end.closedOn !== end.on
+        ? `, close le ${end.closedOn} (financements soldés)`
+        : ''
+      : `; ${open} échéance(s) de financement à solder avant la clôture`;
+    out.push(`Fin: le ${end.on} (${end.reason})${closing}`);
+  }
   const flags = [
     state.flags.suspended ? 'suspendue (non-versement des crédits)' : '',
     state.flags.postVacant ? 'poste vacant' : '',

@@ -1,4 +1,11 @@
-import { termEndDate } from '../calendar/dates';
+import {
+  addMonths,
+  addYears,
+  compareDates,
+  formatFrenchDate,
+  termEndDate,
+  type CivilDate,
+} from '../calendar/dates';
 import { EMPLOYER_ROLES, type ConventionData, type Party, type PartyRole } from './schema';
 
 /** A blank of the template still to fill, or an inconsistency between blanks. */
@@ -26,6 +33,24 @@ export type CompleteConventionData = ConventionData &
 
 function partiesWithRole(data: ConventionData, role: PartyRole): [string, Party][] {
   return Object.entries(data.parties).filter(([, party]) => party.role === role);
+}
+
+/**
+ * Art. 7 and 9: the yearly shares fall due `contributionDueMonths` after the start of each year of
+ * the term, and every line of a term falls due within it. The third year's share is the last: the
+ * dates that break the rule for a term starting on `start`, or null.
+ */
+export function yearlyShareAfterTerm(
+  start: CivilDate,
+  contributionDueMonths: number,
+): { due: CivilDate; end: CivilDate } | null {
+  const end = termEndDate(start);
+  const due = addMonths(addYears(start, 2), contributionDueMonths);
+  return compareDates(due, end) > 0 ? { due, end } : null;
+}
+
+export function yearlyShareMessage(late: { due: CivilDate; end: CivilDate }, months: number): string {
+  return `les participations annuelles tombant ${months} mois après le début de chaque année, celle de la troisième année tomberait le ${formatFrenchDate(late.due)}, après la fin de la convention le ${formatFrenchDate(late.end)}: chaque échéance tombe dans la période (11 mois au plus)`;
 }
 
 /** Lists every blank that keeps a draft from leaving drafting, each with its article. */
@@ -125,7 +150,12 @@ export function missingBlanks(data: ConventionData): MissingBlank[] {
 
   if (!data.financing)
     need('financing', 'Art. 7', 'la participation de l’État, les cofinancements et le jour de paie');
-  else
+  else if (data.startDate) {
+    const months = data.financing.contributionDueMonths;
+    const late = yearlyShareAfterTerm(data.startDate, months);
+    if (late) need('financing.contributionDueMonths', 'Art. 7 et 9', yearlyShareMessage(late, months));
+  }
+  if (data.financing)
     for (const id of Object.keys(data.financing.coFinancers)) {
       const role = parties[id]?.role;
       if (!role) need(`financing.coFinancers.${id}`, 'Art. 7', 'un cofinanceur doit être une partie');

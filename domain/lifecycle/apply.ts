@@ -1,10 +1,25 @@
-import { addDays, compareDates, formatFrenchDate } from '../calendar/dates';
+import { addDays, compareDates, formatFrenchDate, type CivilDate } from '../calendar/dates';
 import { PARTY_ROLE_LABELS } from '../convention/schema';
-import type { ConventionContext, HistoryEntry, LedgerItem, Recruitment, ReviewYear, Term } from './context';
+import { behaviourOf, type LifecycleBehaviour } from './behaviour';
+import type {
+  ConventionContext,
+  HistoryEntry,
+  LedgerItem,
+  Recruitment,
+  ReviewYear,
+  Suspension,
+  Term,
+} from './context';
 import type { Effect, NoticeKind } from './effects';
-import type { Actor, ExternalEvent, ExternalEventType, MachineEvent } from './events';
+import {
+  WRITE_OFF_REASON_LABELS,
+  type Actor,
+  type ExternalEvent,
+  type ExternalEventType,
+  type MachineEvent,
+} from './events';
 import { patchedData, requireComplete, today } from './rules';
-import { buildLedger, buildReviews, computeTerm, isSettled } from './term';
+import { buildLedger, buildReviews, computeTerm, isSettled, unsettledLines } from './term';
 
 /** What an accepted event does to the context, and the effects it asks for. Pure. */
 export interface Applied {
@@ -182,12 +197,12 @@ export function reopenDrafting(context: ConventionContext, event: EventOf<'REOPE
   };
 }
 
-function openTerm(context: ConventionContext, term: Term): ConventionContext {
+function openTerm(context: ConventionContext, term: Term, behaviour: LifecycleBehaviour): ConventionContext {
   const data = requireComplete(context.data);
   return {
     ...context,
     term,
-    ledger: buildLedger(data, term),
+    ledger: buildLedger(data, term, behaviour),
     reviews: buildReviews(term),
     renewal: null,
     denunciation: null,
@@ -196,10 +211,12 @@ function openTerm(context: ConventionContext, term: Term): ConventionContext {
 
 export function enterFirstTerm(context: ConventionContext, event: MachineEvent): Applied {
   const data = requireComplete(context.data);
-  const term = computeTerm(data, 1, data.startDate);
+  const behaviour = behaviourOf(event);
+  const term = computeTerm(data, 1, data.startDate, behaviour);
   const opened = openTerm(
     { ...context, post: { ...context.post, status: 'filled', since: context.post.since ?? data.startDate } },
     term,
+    behaviour,
   );
   return {
     context: withHistory(
@@ -227,9 +244,39 @@ function outstandingNonPayments(ledger: LedgerItem[]): LedgerItem[] {
   return ledger.filter((i) => i.nonPayment && !isSettled(i));
 }
 
+/** The day a settled line stopped being owed: its last payment, or the write-off decision. */
+function settledOn(item: LedgerItem): CivilDate | null {
+  if (item.writeOff) return item.writeOff.decidedOn;
+  const paid = item.payments.map((p) => p.paidOn).sort();
+  return paid.at(-1) ?? null;
+}
+
+const latest = (a: CivilDate, b: CivilDate) => (compareDates(a, b) >= 0 ? a : b);
+
+/**
+ * Ends the running suspension once no line recorded unpaid is left open: on the day the last of
+ * its lines was settled, as the parties state it (never before the suspension began).
+ */
+function endSuspension(
+  context: ConventionContext,
+  event: MachineEvent,
+  by: 'payment' | 'write-off',
+): { context: ConventionContext; ended: boolean } {
+  const open = context.suspensions.find((s) => s.to === null);
+  if (!open || outstandingNonPayments(context.ledger).length > 0) return { context, ended: false };
+  const days = open.itemIds
+    .map((id) => context.ledger.find((item) => item.id === id))
+    .map((item) => (item ? settledOn(item) : null))
+    .filter((day): day is CivilDate => day !== null);
+  const to = days.reduce(latest, open.from);
+  const suspensions = context.suspensions.map((s): Suspension =>
+    s === open ? { ...s, to, closedAt: event.at, closedBy: by } : s,
+  );
+  return { context: { ...context, suspensions }, ended: true };
+}
+
 export function recordPayment(context: ConventionContext, event: EventOf<'RECORD_PAYMENT'>): Applied {
   const p = event.payload;
-  const wasSuspended = outstandingNonPayments(context.ledger).length > 0;
   const ledger = context.ledger.map((item) =>
     item.id === p.itemId
       ? {
@@ -246,40 +293,97 @@ export function recordPayment(context: ConventionContext, event: EventOf<'RECORD
         }
       : item,
   );
-  let next: ConventionContext = { ...context, ledger };
+  const ended = endSuspension({ ...context, ledger }, event, 'payment');
   const effects: Effect[] = [];
-  if (wasSuspended && outstandingNonPayments(ledger).length === 0) {
-    const on = today(context, event.at);
-    next = {
-      ...next,
-      suspensions: next.suspensions.map((s) => (s.to === null ? { ...s, to: on } : s)),
-    };
-    effects.push(notice(next, 'resumed', `${next.suspensions.length}`));
-    next = withHistory(next, event, `Paiement constaté (${p.itemId}): fin de la suspension`);
-  } else next = withHistory(next, event, `Paiement constaté (${p.itemId})`);
+  let next = ended.context;
+  if (ended.ended) {
+    // After the convention's end nothing resumes: the suspension's dates are only recorded.
+    if (!context.termination) effects.push(notice(next, 'resumed', `${next.suspensions.length}`));
+    const to = next.suspensions.find((s) => s.closedAt === event.at)?.to;
+    next = withHistory(
+      next,
+      event,
+      `Paiement constaté (${p.itemId}, du ${fr(p.paidOn)}): fin de la suspension${to ? ` le ${fr(to)}` : ''}`,
+    );
+  } else next = withHistory(next, event, `Paiement constaté (${p.itemId}, du ${fr(p.paidOn)})`);
   return { context: next, effects };
 }
 
+/**
+ * A non-payment suspends the convention from the day it was noted (art. 9), not the day it was
+ * typed in. Suspensions never overlap: one noted while an earlier one ran, but recorded after that
+ * one ended, starts where the earlier one ended.
+ */
 export function recordNonPayment(context: ConventionContext, event: EventOf<'RECORD_NON_PAYMENT'>): Applied {
   const p = event.payload;
-  const wasSuspended = outstandingNonPayments(context.ledger).length > 0;
   const ledger = context.ledger.map((item) =>
     item.id === p.itemId
       ? { ...item, nonPayment: { notedOn: p.notedOn, reason: p.reason ?? null, recordedAt: event.at } }
       : item,
   );
-  const on = today(context, event.at);
-  const suspensions = wasSuspended
-    ? context.suspensions.map((s) => (s.to === null ? { ...s, itemIds: [...s.itemIds, p.itemId] } : s))
-    : [...context.suspensions, { from: on, to: null, itemIds: [p.itemId] }];
+  const open = context.suspensions.find((s) => s.to === null);
+  const noted = `Non-versement constaté (${p.itemId}, le ${fr(p.notedOn)})`;
+  if (open) {
+    const suspensions = context.suspensions.map((s): Suspension =>
+      s === open ? { ...s, from: earliest(s.from, p.notedOn), itemIds: [...s.itemIds, p.itemId] } : s,
+    );
+    return {
+      context: withHistory({ ...context, ledger, suspensions }, event, `${noted}; la suspension continue`),
+      effects: [],
+    };
+  }
+  // Once the convention has ended there is nothing left to suspend: the line stays owed.
+  if (context.termination)
+    return {
+      context: withHistory(
+        { ...context, ledger },
+        event,
+        `${noted}; la convention ayant pris fin, elle n’est pas suspendue`,
+      ),
+      effects: [],
+    };
+  const previousEnd = context.suspensions
+    .map((s) => s.to)
+    .filter((to): to is CivilDate => to !== null)
+    .reduce<CivilDate | null>((a, b) => (a === null ? b : latest(a, b)), null);
+  const from = previousEnd ? latest(p.notedOn, previousEnd) : p.notedOn;
+  const suspensions: Suspension[] = [
+    ...context.suspensions,
+    { from, to: null, itemIds: [p.itemId], openedAt: event.at, closedAt: null, closedBy: null },
+  ];
   const next = withHistory(
     { ...context, ledger, suspensions },
     event,
-    wasSuspended
-      ? `Non-versement constaté (${p.itemId}); la convention reste suspendue`
-      : `Non-versement constaté (${p.itemId}): convention suspendue (art. 9)`,
+    `${noted}: convention suspendue à compter du ${fr(from)} (art. 9)`,
   );
-  return { context: next, effects: wasSuspended ? [] : [notice(next, 'suspended', `${suspensions.length}`)] };
+  return { context: next, effects: [notice(next, 'suspended', `${suspensions.length}`)] };
+}
+
+const earliest = (a: CivilDate, b: CivilDate) => (compareDates(a, b) <= 0 ? a : b);
+
+/** An operator closes a line without its payment; if it was the last unpaid one, the suspension ends. */
+export function writeOff(context: ConventionContext, event: EventOf<'WRITE_OFF'>): Applied {
+  const p = event.payload;
+  const ledger = context.ledger.map((item) =>
+    item.id === p.itemId
+      ? {
+          ...item,
+          writeOff: {
+            reason: p.reason,
+            decidedOn: p.decidedOn,
+            decisionRef: p.decisionRef ?? null,
+            recordedAt: event.at,
+          },
+        }
+      : item,
+  );
+  const ended = endSuspension({ ...context, ledger }, event, 'write-off');
+  const effects: Effect[] =
+    ended.ended && !context.termination
+      ? [notice(ended.context, 'resumed', `${ended.context.suspensions.length}`)]
+      : [];
+  const summary = `Échéance ${p.itemId} close sans paiement (${WRITE_OFF_REASON_LABELS[p.reason]}, décision du ${fr(p.decidedOn)})${ended.ended ? ': fin de la suspension' : ''}`;
+  return { context: withHistory(ended.context, event, summary), effects };
 }
 
 function updateReview(
@@ -446,14 +550,19 @@ function pastTerm(context: ConventionContext, outcome: 'renewed' | 'ended') {
 
 export function renewTerm(context: ConventionContext, event: MachineEvent): Applied {
   const previous = context.term!;
+  const behaviour = behaviourOf(event);
   const data = context.renewal?.nextTermData ?? context.data;
   const joined = Object.keys(data.parties).filter((id) => !context.data.parties[id]);
-  const term = computeTerm(data, previous.number + 1, addDays(previous.endDate, 1));
-  // Non-payments still outstanding follow into the new term: the suspension continues.
-  const carried = outstandingNonPayments(context.ledger);
+  const term = computeTerm(data, previous.number + 1, addDays(previous.endDate, 1), behaviour);
+  // Every line still owed follows into the new term, under its own identity, with its reminders;
+  // those recorded unpaid keep the convention suspended. (Before the term edges, only those.)
+  const carried = behaviour.termEdges
+    ? unsettledLines(context.ledger)
+    : outstandingNonPayments(context.ledger);
   const opened = openTerm(
     { ...context, data, pastTerms: [...context.pastTerms, pastTerm(context, 'renewed')] },
     term,
+    behaviour,
   );
   const next = { ...opened, ledger: [...carried, ...opened.ledger] };
   const joinedText = joined.length
@@ -476,6 +585,8 @@ export function terminate(
   detail: string | null,
 ): Applied {
   const on = reason === 'abandoned' ? today(context, event.at) : context.term!.endDate;
+  // Lines still owed keep an ended convention open until they are settled (the settling phase).
+  const open = behaviourOf(event).termEdges ? unsettledLines(context.ledger) : [];
   const labels = {
     abandoned: 'Abandon',
     denounced: `Fin à l’échéance après dénonciation par ${context.denunciation ? organisation(context, context.denunciation.partyId) : '?'}`,
@@ -483,12 +594,25 @@ export function terminate(
     no_renewal_decision: 'Fin à l’échéance: aucune reconduction décidée',
   };
   const pastTerms = context.term ? [...context.pastTerms, pastTerm(context, 'ended')] : context.pastTerms;
+  const settling = open.length > 0 ? `; ${open.length} échéance(s) restent à solder` : '';
   const next = withHistory(
-    { ...context, pastTerms, termination: { on, reason, detail } },
+    { ...context, pastTerms, termination: { on, reason, detail, closedOn: open.length > 0 ? null : on } },
     event,
-    detail ? `${labels[reason]} (${detail})` : labels[reason],
+    `${detail ? `${labels[reason]} (${detail})` : labels[reason]}${settling}`,
   );
   return { context: next, effects: [notice(next, 'terminated', reason)] };
+}
+
+/** The last line of an ended convention is settled: it closes, and the parties are told. */
+export function closeSettlement(context: ConventionContext, event: MachineEvent): Applied {
+  const closedOn = today(context, event.at);
+  const termination = context.termination ? { ...context.termination, closedOn } : null;
+  const next = withHistory(
+    { ...context, termination },
+    event,
+    `Dernière échéance soldée: la convention est close le ${fr(closedOn)}`,
+  );
+  return { context: next, effects: [notice(next, 'settled', closedOn)] };
 }
 
 export function partyLabel(context: ConventionContext, partyId: string): string {

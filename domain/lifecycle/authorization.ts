@@ -27,6 +27,8 @@ export const ACTS_BY_EVENT: Record<ExternalEventType, readonly ActingRole[]> = {
   REOPEN_DRAFTING: ['operator'],
   RECORD_PAYMENT: ['operator', 'payer-or-employer'],
   RECORD_NON_PAYMENT: ['operator', 'etat', 'employer'],
+  // Closing a line without its money is a decision of the préfecture's back office alone.
+  WRITE_OFF: ['operator'],
   SUBMIT_ACTIVITY_REPORT: ['operator', 'employer'],
   SCHEDULE_COMMITTEE: ['operator', 'etat'],
   RECORD_COMMITTEE_REVIEW: ['operator', 'etat'],

@@ -1,6 +1,6 @@
 import type { CivilDate } from '../calendar/dates';
 import type { ConventionData } from '../convention/schema';
-import type { Actor, ExternalEventType } from './events';
+import type { Actor, ExternalEventType, WriteOffReason } from './events';
 
 /** Everything the machine knows. Plain JSON only: it crosses payloads and continue-as-new. */
 export interface ConventionContext {
@@ -92,12 +92,31 @@ export interface LedgerItem {
   payments: Payment[];
   nonPayment: { notedOn: CivilDate; reason: string | null; recordedAt: number } | null;
   waived: 'poste-vacant' | null;
+  /** Closed without its payment by an operator (absent from lines recorded before it existed). */
+  writeOff?: WriteOff | null;
 }
 
+export interface WriteOff {
+  reason: WriteOffReason;
+  decidedOn: CivilDate;
+  decisionRef: string | null;
+  recordedAt: number;
+}
+
+/**
+ * A suspension of the convention for non-payment (art. 9): from the day the first of its lines was
+ * noted unpaid to the day the last of them was settled, as the parties state those days; when
+ * each was recorded is kept beside them (absent from suspensions recorded before).
+ */
 export interface Suspension {
   from: CivilDate;
   to: CivilDate | null;
   itemIds: string[];
+  /** When the non-payment that opened it was recorded. */
+  openedAt?: number;
+  /** When the act that ended it was recorded, and which: the last payment, or a write-off. */
+  closedAt?: number | null;
+  closedBy?: 'payment' | 'write-off' | null;
 }
 
 export interface ReviewYear {
@@ -141,6 +160,11 @@ export interface Termination {
   on: CivilDate;
   reason: TerminationReason;
   detail: string | null;
+  /**
+   * The day the convention closed: its end, or, when lines of its ledger were still open then, the
+   * day the last of them was settled (the `settling` phase in between). Absent before it existed.
+   */
+  closedOn?: CivilDate | null;
 }
 
 /** The decision history: who did what, when. Summaries never carry personal data. */

@@ -7,11 +7,13 @@ import {
   EVENT_LABELS,
   eventPayloadSchemas,
   type Actor,
+  type ClockEvent,
   type ExternalEvent,
   type ExternalEventType,
   type MachineEvent,
 } from './events';
 import { authorize, resolveActor } from './authorization';
+import { behaviourOf, type LifecycleBehaviour } from './behaviour';
 import { freshRecruitment } from './apply';
 import { conventionMachine, GUARD_RULES } from './machine';
 import { refused, invalid, type Refusal } from './refusal';
@@ -127,9 +129,14 @@ export function acceptedEvents(snapshot: ConventionSnapshot): ExternalEventType[
 
 /**
  * Applies an external event if the convention's phase takes it, its payload is valid, its sender
- * may perform it and the rules allow it, in that order. Never throws on bad input.
+ * may perform it and the rules allow it, in that order, under the given behaviour (the event's
+ * own, or today's). Never throws on bad input.
  */
-export function decide(snapshot: ConventionSnapshot, event: ExternalEvent): Decision {
+export function decide(
+  snapshot: ConventionSnapshot,
+  event: ExternalEvent,
+  behaviour: LifecycleBehaviour = behaviourOf(event),
+): Decision {
   if (!isExternalEventType(event.type))
     return {
       ok: false,
@@ -153,7 +160,7 @@ export function decide(snapshot: ConventionSnapshot, event: ExternalEvent): Deci
     };
   const actor = resolveActor(snapshot.context, sender.data);
   if ('code' in actor) return { ok: false, refusal: { ...actor, phase: phaseOf(snapshot) } };
-  const checked = { ...event, actor, payload: parsed.payload } as ExternalEvent;
+  const checked = { ...event, actor, payload: parsed.payload, behaviour } as ExternalEvent;
   const forbidden = authorize(snapshot.context, checked);
   if (forbidden) return { ok: false, refusal: { ...forbidden, phase: phaseOf(snapshot) } };
   if (!snapshot.can(checked)) return { ok: false, refusal: explainRefusal(snapshot, checked) };
@@ -168,11 +175,13 @@ export function decide(snapshot: ConventionSnapshot, event: ExternalEvent): Deci
 export function tick(
   snapshot: ConventionSnapshot,
   at: number,
+  behaviour?: LifecycleBehaviour,
 ): { snapshot: ConventionSnapshot; effects: Effect[] } {
   let current = snapshot;
   const effects: Effect[] = [];
-  for (let i = 0; i < 16 && current.can({ type: 'CLOCK', at }); i++) {
-    const [next, actions] = transition(conventionMachine, current, { type: 'CLOCK', at });
+  const clock: ClockEvent = behaviour ? { type: 'CLOCK', at, behaviour } : { type: 'CLOCK', at };
+  for (let i = 0; i < 16 && current.can(clock); i++) {
+    const [next, actions] = transition(conventionMachine, current, clock);
     effects.push(...effectsOf(actions));
     current = next;
   }

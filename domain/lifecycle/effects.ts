@@ -15,7 +15,8 @@ export type NoticeKind =
   | 'renewal-decided'
   | 'denounced'
   | 'renewed'
-  | 'terminated';
+  | 'terminated'
+  | 'settled';
 
 export type Effect =
   | { type: 'inform-aniscg'; term: number; round: number; reason: 'creation' | 'vacance' }

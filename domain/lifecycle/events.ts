@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { civilDateSchema, PARTY_ROLES, slugSchema } from '../convention/schema';
+import type { LifecycleBehaviour } from './behaviour';
 
 /**
  * Every event a convention accepts from outside, with its payload. The same schemas validate API
@@ -22,6 +23,24 @@ const candidateRef = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, {
 });
 
 const freeText = (max: number) => z.string().trim().min(1).max(max);
+
+/** Why an operator closes a line of the ledger without its payment (WRITE_OFF). */
+export const WRITE_OFF_REASONS = [
+  'remise-gracieuse',
+  'creance-irrecouvrable',
+  'echeance-non-due',
+  'regularisee-hors-convention',
+  'autre',
+] as const;
+export type WriteOffReason = (typeof WRITE_OFF_REASONS)[number];
+
+export const WRITE_OFF_REASON_LABELS: Record<WriteOffReason, string> = {
+  'remise-gracieuse': 'remise accordée au financeur',
+  'creance-irrecouvrable': 'créance irrécouvrable',
+  'echeance-non-due': 'échéance qui n’était pas due',
+  'regularisee-hors-convention': 'régularisée hors de la convention',
+  autre: 'autre motif',
+};
 
 export const eventPayloadSchemas = {
   AMEND: z
@@ -82,6 +101,16 @@ export const eventPayloadSchemas = {
     .strict(),
   RECORD_NON_PAYMENT: z
     .object({ itemId: z.string().min(1).max(80), notedOn: civilDateSchema, reason: freeText(500).optional() })
+    .strict(),
+  WRITE_OFF: z
+    .object({
+      itemId: z.string().min(1).max(80),
+      reason: z.enum(WRITE_OFF_REASONS).describe('Motif de la clôture sans paiement'),
+      decidedOn: civilDateSchema.describe('Date de la décision de clore l’échéance'),
+      decisionRef: reference('decisionRef')
+        .optional()
+        .describe('Référence de la décision (arrêté, courrier)'),
+    })
     .strict(),
   SUBMIT_ACTIVITY_REPORT: z
     .object({
@@ -175,11 +204,20 @@ export const actorSchema = z.discriminatedUnion('kind', [
 ]);
 export type Actor = z.infer<typeof actorSchema>;
 
-/** What reaches the machine: the payload, plus who sent it and when (set by the workflow). */
+/**
+ * What reaches the machine: the payload, plus who sent it, when, and under which behaviour (set by
+ * the workflow; see behaviour.ts).
+ */
 export type ExternalEvent = {
-  [T in ExternalEventType]: { type: T; payload: EventPayload<T>; actor: Actor; at: number };
+  [T in ExternalEventType]: {
+    type: T;
+    payload: EventPayload<T>;
+    actor: Actor;
+    at: number;
+    behaviour?: LifecycleBehaviour;
+  };
 }[ExternalEventType];
-export type ClockEvent = { type: 'CLOCK'; at: number };
+export type ClockEvent = { type: 'CLOCK'; at: number; behaviour?: LifecycleBehaviour };
 export type MachineEvent = ExternalEvent | ClockEvent;
 
 export const EVENT_LABELS: Record<ExternalEventType, string> = {
@@ -192,6 +230,7 @@ export const EVENT_LABELS: Record<ExternalEventType, string> = {
   REOPEN_DRAFTING: 'Retour en rédaction',
   RECORD_PAYMENT: 'Paiement constaté',
   RECORD_NON_PAYMENT: 'Non-versement constaté',
+  WRITE_OFF: 'Échéance close sans paiement',
   SUBMIT_ACTIVITY_REPORT: 'Remise du bilan d’activité',
   SCHEDULE_COMMITTEE: 'Convocation du comité de suivi',
   RECORD_COMMITTEE_REVIEW: 'Examen du bilan par le comité de suivi',

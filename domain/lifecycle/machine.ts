@@ -1,5 +1,6 @@
 import { enqueueActions, setup } from 'xstate';
 import * as apply from './apply';
+import { behaviourOf } from './behaviour';
 import type { ConventionContext } from './context';
 import type { Effect } from './effects';
 import type { ExternalEvent, MachineEvent } from './events';
@@ -10,7 +11,8 @@ import * as rules from './rules';
  * guard each act are in rules.ts and what each accepted act changes is in apply.ts.
  *
  *   drafting → recruitment → signature → awaitingStart → inForce (parallel: funding, post, term)
- *                                                           └─ at expiry: renewed (re-enter) or terminated
+ *                                                           └─ at expiry: renewed (re-enter), or
+ *                                                              settling while lines are owed, then terminated
  */
 
 type Applier = (context: ConventionContext, event: never) => apply.Applied;
@@ -58,6 +60,7 @@ export const GUARD_RULES = {
   signCompletes: rules.sign,
   recordPayment: rules.recordPayment,
   recordNonPayment: rules.recordNonPayment,
+  writeOff: rules.writeOff,
   submitActivityReport: rules.submitActivityReport,
   scheduleCommittee: rules.scheduleCommittee,
   recordCommitteeReview: rules.recordCommitteeReview,
@@ -97,6 +100,7 @@ export const conventionMachine = setup({
     signCompletes: (a: GuardArgs) => passes(g.signCompletes, a) && completesSignatures(a),
     recordPayment: (a: GuardArgs) => passes(g.recordPayment, a),
     recordNonPayment: (a: GuardArgs) => passes(g.recordNonPayment, a),
+    writeOff: (a: GuardArgs) => passes(g.writeOff, a),
     submitActivityReport: (a: GuardArgs) => passes(g.submitActivityReport, a),
     scheduleCommittee: (a: GuardArgs) => passes(g.scheduleCommittee, a),
     recordCommitteeReview: (a: GuardArgs) => passes(g.recordCommitteeReview, a),
@@ -111,7 +115,10 @@ export const conventionMachine = setup({
     concertationReached: ({ context, event }: GuardArgs) => rules.concertationReached(context, event.at),
     expiredWithRenewal: ({ context, event }: GuardArgs) =>
       rules.expired(context, event.at) && rules.renewalAgreed(context),
+    expiredWithOpenLines: ({ context, event }: GuardArgs) =>
+      rules.expired(context, event.at) && behaviourOf(event).termEdges && rules.hasUnsettledLines(context),
     expired: ({ context, event }: GuardArgs) => rules.expired(context, event.at),
+    allLinesSettled: ({ context }: GuardArgs) => !rules.hasUnsettledLines(context),
   },
   actions: {
     amend: enqueueActions(run(apply.amend)),
@@ -128,6 +135,8 @@ export const conventionMachine = setup({
     openConcertation: enqueueActions(run(apply.openConcertation)),
     recordPayment: enqueueActions(run(apply.recordPayment)),
     recordNonPayment: enqueueActions(run(apply.recordNonPayment)),
+    writeOff: enqueueActions(run(apply.writeOff)),
+    closeSettlement: enqueueActions(run(apply.closeSettlement)),
     submitActivityReport: enqueueActions(run(apply.submitActivityReport)),
     scheduleCommittee: enqueueActions(run(apply.scheduleCommittee)),
     recordCommitteeReview: enqueueActions(run(apply.recordCommitteeReview)),
@@ -210,6 +219,7 @@ export const conventionMachine = setup({
       on: {
         CLOCK: [
           { guard: 'expiredWithRenewal', target: 'inForce', reenter: true, actions: 'renewTerm' },
+          { guard: 'expiredWithOpenLines', target: 'settling', actions: 'endAtExpiry' },
           { guard: 'expired', target: 'terminated', actions: 'endAtExpiry' },
         ],
         AMEND: { guard: 'amendContacts', actions: 'amend' },
@@ -228,6 +238,7 @@ export const conventionMachine = setup({
               on: {
                 RECORD_PAYMENT: { guard: 'recordPayment', actions: 'recordPayment' },
                 RECORD_NON_PAYMENT: { guard: 'recordNonPayment', actions: 'recordNonPayment' },
+                WRITE_OFF: { guard: 'writeOff', actions: 'writeOff' },
               },
             },
             suspended: {
@@ -235,6 +246,7 @@ export const conventionMachine = setup({
               on: {
                 RECORD_PAYMENT: { guard: 'recordPayment', actions: 'recordPayment' },
                 RECORD_NON_PAYMENT: { guard: 'recordNonPayment', actions: 'recordNonPayment' },
+                WRITE_OFF: { guard: 'writeOff', actions: 'writeOff' },
               },
             },
           },
@@ -282,6 +294,17 @@ export const conventionMachine = setup({
             },
           },
         },
+      },
+    },
+    // Ended (at expiry) with lines of its ledger still owed: they stay actionable, their payers
+    // are reminded, and the convention closes when the last one is settled.
+    settling: {
+      always: { guard: 'allLinesSettled', target: 'terminated', actions: 'closeSettlement' },
+      on: {
+        RECORD_PAYMENT: { guard: 'recordPayment', actions: 'recordPayment' },
+        RECORD_NON_PAYMENT: { guard: 'recordNonPayment', actions: 'recordNonPayment' },
+        WRITE_OFF: { guard: 'writeOff', actions: 'writeOff' },
+        AMEND: { guard: 'amendContacts', actions: 'amend' },
       },
     },
     terminated: { type: 'final' },

@@ -9,6 +9,7 @@ export const PHASES = [
   'active',
   'suspended',
   'renewal',
+  'settling',
   'terminated',
 ] as const;
 export type Phase = (typeof PHASES)[number];
@@ -21,6 +22,7 @@ export const PHASE_LABELS: Record<Phase, string> = {
   active: 'En vigueur',
   suspended: 'Suspendue (non-versement des crédits)',
   renewal: 'Concertation sur la reconduction',
+  settling: 'Terminée, financements à solder',
   terminated: 'Terminée',
 };
 
@@ -47,6 +49,8 @@ export function phaseOf(snapshot: { value: StateValue }): Phase {
       return 'signature';
     case 'awaitingStart':
       return 'awaiting_start';
+    case 'settling':
+      return 'settling';
     default:
       return 'terminated';
   }

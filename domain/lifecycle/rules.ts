@@ -1,13 +1,34 @@
 import { isBusinessDay } from '../calendar/business-days';
-import { addMonths, compareDates, formatFrenchDate, localDate, type CivilDate } from '../calendar/dates';
+import {
+  addDays,
+  addMonths,
+  compareDates,
+  formatFrenchDate,
+  latestNoticeDate,
+  localDate,
+  type CivilDate,
+} from '../calendar/dates';
 
-import { missingBlanks, signatoryPartyIds, type CompleteConventionData } from '../convention/completeness';
+import {
+  missingBlanks,
+  signatoryPartyIds,
+  yearlyShareAfterTerm,
+  yearlyShareMessage,
+  type CompleteConventionData,
+  type MissingBlank,
+} from '../convention/completeness';
 import { applyMergePatch, patchedPaths } from '../convention/merge-patch';
 import { conventionDataSchema, type ConventionData } from '../convention/schema';
+import { behaviourOf, type LifecycleBehaviour } from './behaviour';
 import type { ConventionContext, LedgerItem, ReviewYear } from './context';
-import type { ExternalEvent, ExternalEventType, MachineEvent } from './events';
+import {
+  WRITE_OFF_REASON_LABELS,
+  type ExternalEvent,
+  type ExternalEventType,
+  type MachineEvent,
+} from './events';
 import { invalid, refused, type Refusal } from './refusal';
-import { amountPaid, isSettled } from './term';
+import { amountPaid, isSettled, NOTICE_MONTHS, unsettledLines } from './term';
 
 /**
  * The rules of the convention, one per guarded act. Each returns why the act is refused, or null.
@@ -59,8 +80,24 @@ export function patchedData(
   return { refusal: { ...invalid(first.field, first.message), details } };
 }
 
-function incomplete(data: ConventionData, intro: string): Refusal | null {
-  const missing = missingBlanks(data);
+/** A blank that came with the term edges: refused only where the behaviour says so. */
+const isTermEdgeBlank = (blank: MissingBlank) => blank.field === 'financing.contributionDueMonths';
+const blankKey = (blank: MissingBlank) => `${blank.field}|${blank.message}`;
+
+/**
+ * The blanks that stop `data`; with `before`, only those the change itself brings (a convention
+ * signed under older rules is not blocked from updating its contacts by a rule that came later).
+ */
+function incomplete(
+  data: ConventionData,
+  intro: string,
+  behaviour: LifecycleBehaviour,
+  before?: ConventionData,
+): Refusal | null {
+  const known = new Set(before ? missingBlanks(before).map(blankKey) : []);
+  const missing = missingBlanks(data).filter(
+    (blank) => (behaviour.termEdgeRefusals || !isTermEdgeBlank(blank)) && !known.has(blankKey(blank)),
+  );
   if (missing.length === 0) return null;
   const list = missing.map((m) => `${m.article} (${m.field}): ${m.message}`).join('; ');
   const first = missing[0]!;
@@ -95,11 +132,16 @@ export const amendContacts = rule('AMEND', (context, event) => {
   }
   const result = patchedData(context.data, patch);
   if ('refusal' in result) return result.refusal;
-  return incomplete(result.data, 'la modification laisserait la convention incomplète');
+  return incomplete(
+    result.data,
+    'la modification laisserait la convention incomplète',
+    behaviourOf(event),
+    context.data,
+  );
 });
 
-export const submitDraft = rule('SUBMIT_DRAFT', (context) =>
-  incomplete(context.data, 'la rédaction n’est pas terminée'),
+export const submitDraft = rule('SUBMIT_DRAFT', (context, event) =>
+  incomplete(context.data, 'la rédaction n’est pas terminée', behaviourOf(event)),
 );
 
 export const composeSelectionCommittee = rule('COMPOSE_SELECTION_COMMITTEE', (context, event) => {
@@ -181,12 +223,25 @@ function findItem(context: ConventionContext, itemId: string): LedgerItem | Refu
 
 const isRefusal = (x: object): x is Refusal => 'code' in x && 'message' in x;
 
+/** Why nothing more can be recorded on a settled line, or null while it is open. */
+function settledRefusal(item: LedgerItem): Refusal | null {
+  if (item.waived) return refused(`l’échéance ${item.id} n’est pas due: le poste était vacant`);
+  if (item.writeOff)
+    return refused(
+      `l’échéance ${item.id} est close sans paiement depuis le ${fr(item.writeOff.decidedOn)} (${WRITE_OFF_REASON_LABELS[item.writeOff.reason]})`,
+    );
+  if (isSettled(item)) {
+    const last = item.payments.at(-1);
+    return refused(`l’échéance ${item.id} est déjà réglée${last ? ` (le ${fr(last.paidOn)})` : ''}`);
+  }
+  return null;
+}
+
 export const recordPayment = rule('RECORD_PAYMENT', (context, event) => {
   const item = findItem(context, event.payload.itemId);
   if (isRefusal(item)) return item;
-  if (item.waived) return refused(`l’échéance ${item.id} n’est pas due: le poste était vacant`);
-  if (isSettled(item))
-    return refused(`l’échéance ${item.id} est déjà réglée (le ${fr(item.payments.at(-1)!.paidOn)})`);
+  const settled = settledRefusal(item);
+  if (settled) return settled;
   const future = notInFuture('paidOn', event.payload.paidOn, today(context, event.at));
   if (future) return future;
   if (item.kind !== 'salary') {
@@ -206,22 +261,45 @@ export const recordPayment = rule('RECORD_PAYMENT', (context, event) => {
 export const recordNonPayment = rule('RECORD_NON_PAYMENT', (context, event) => {
   const item = findItem(context, event.payload.itemId);
   if (isRefusal(item)) return item;
-  if (item.waived) return refused(`l’échéance ${item.id} n’est pas due: le poste était vacant`);
-  if (isSettled(item)) return refused(`l’échéance ${item.id} est réglée`);
+  const settled = settledRefusal(item);
+  if (settled) return settled;
   if (item.nonPayment)
     return refused(
       `le non-versement de ${item.id} est déjà constaté depuis le ${fr(item.nonPayment.notedOn)}`,
     );
+  // The payer has the whole due day, in the département's own time (art. 9 suspends at once).
+  const strict = behaviourOf(event).termEdgeRefusals;
   const now = today(context, event.at);
-  if (compareDates(now, item.dueDate) < 0)
+  const firstDay = strict ? addDays(item.dueDate, 1) : item.dueDate;
+  if (compareDates(now, firstDay) < 0)
     return refused(
-      `l’échéance ${item.id} tombe le ${fr(item.dueDate)}: un non-versement ne peut être constaté avant`,
+      strict
+        ? `l’échéance ${item.id} tombe le ${fr(item.dueDate)}: le payeur a toute cette journée; un non-versement se constate à partir du ${fr(firstDay)}`
+        : `l’échéance ${item.id} tombe le ${fr(item.dueDate)}: un non-versement ne peut être constaté avant`,
     );
   const { notedOn } = event.payload;
-  if (compareDates(notedOn, item.dueDate) < 0)
-    return invalid('notedOn', `le constat ne peut précéder l’échéance du ${fr(item.dueDate)}`);
+  if (compareDates(notedOn, firstDay) < 0)
+    return invalid(
+      'notedOn',
+      strict
+        ? `un non-versement se constate au plus tôt le lendemain de l’échéance du ${fr(item.dueDate)}, soit le ${fr(firstDay)}`
+        : `le constat ne peut précéder l’échéance du ${fr(item.dueDate)}`,
+    );
   return notInFuture('notedOn', notedOn, now);
 });
+
+/** An operator closes a line without its payment: any open line, of any term, with a reason. */
+export const writeOff = rule('WRITE_OFF', (context, event) => {
+  const item = findItem(context, event.payload.itemId);
+  if (isRefusal(item)) return item;
+  const settled = settledRefusal(item);
+  if (settled) return settled;
+  return notInFuture('decidedOn', event.payload.decidedOn, today(context, event.at));
+});
+
+export function hasUnsettledLines(context: ConventionContext): boolean {
+  return unsettledLines(context.ledger).length > 0;
+}
 
 export function hasOutstandingNonPayment(context: ConventionContext): boolean {
   return context.ledger.some((item) => item.nonPayment !== null && !isSettled(item));
@@ -297,15 +375,27 @@ export const recordRenewalDecision = rule('RECORD_RENEWAL_DECISION', (context, e
   const payload = event.payload;
   const future = notInFuture('decidedOn', payload.decidedOn, today(context, event.at));
   if (future) return future;
-  if (payload.decision === 'renew' && payload.nextTermPatch) {
-    const result = patchedData(context.data, payload.nextTermPatch);
-    if ('refusal' in result) {
-      const r = result.refusal;
-      return { ...r, field: `nextTermPatch.${r.field ?? ''}` };
-    }
-    return incomplete(result.data, 'la convention de la période suivante serait incomplète');
+  if (payload.decision !== 'renew') return null;
+  const behaviour = behaviourOf(event);
+  const result = payload.nextTermPatch
+    ? patchedData(context.data, payload.nextTermPatch)
+    : { data: context.data };
+  if ('refusal' in result) {
+    const r = result.refusal;
+    return { ...r, field: `nextTermPatch.${r.field ?? ''}` };
   }
-  return null;
+  const financing = result.data.financing;
+  if (behaviour.termEdgeRefusals && financing && context.term) {
+    // Said with the next term's own dates, not those of the first term the blank would quote.
+    const late = yearlyShareAfterTerm(addDays(context.term.endDate, 1), financing.contributionDueMonths);
+    if (late)
+      return invalid(
+        'nextTermPatch.financing.contributionDueMonths',
+        `${yearlyShareMessage(late, financing.contributionDueMonths)} (art. 7 et 9)`,
+      );
+  }
+  if (!payload.nextTermPatch) return null;
+  return incomplete(result.data, 'la convention de la période suivante serait incomplète', behaviour);
 });
 
 export const renewalConcertationOpen = rule('RECORD_RENEWAL_DECISION', (context, event) => {
@@ -332,10 +422,13 @@ export const denounce = rule('DENOUNCE', (context, event) => {
   if (future) return future;
   if (compareDates(letterSentOn, term.startDate) < 0)
     return invalid('letterSentOn', `la période en cours commence le ${fr(term.startDate)}`);
-  if (compareDates(letterSentOn, term.noticeDeadline) > 0)
+  // Any reading of "trois mois avant la date d'expiration" that accepts the letter accepts it
+  // (docs/calendar.md, rule 2), whatever deadline a term computed under older rules stored.
+  const deadline = latestNoticeDate(term.endDate, NOTICE_MONTHS);
+  if (compareDates(letterSentOn, deadline) > 0)
     return {
       ...refused(
-        `dénonciation tardive: la lettre recommandée devait être envoyée au plus tard le ${fr(term.noticeDeadline)} (trois mois avant l’échéance du ${fr(term.endDate)}, art. 9); lettre du ${fr(letterSentOn)}`,
+        `dénonciation tardive: la lettre recommandée devait être envoyée au plus tard le ${fr(deadline)} (trois mois avant l’échéance du ${fr(term.endDate)}, art. 9); lettre du ${fr(letterSentOn)}`,
       ),
       field: 'letterSentOn',
     };
@@ -359,7 +452,8 @@ export function renewalAgreed(context: ConventionContext): boolean {
   return context.renewal?.decision === 'renew' && context.denunciation === null;
 }
 
+/** The data of a convention that left drafting; a rule that came later does not make it incomplete. */
 export function requireComplete(data: ConventionData): CompleteConventionData {
-  if (missingBlanks(data).length > 0) throw new Error('convention incomplète');
+  if (missingBlanks(data).some((blank) => !isTermEdgeBlank(blank))) throw new Error('convention incomplète');
   return data as CompleteConventionData;
 }

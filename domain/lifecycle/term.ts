@@ -1,9 +1,10 @@
-import { businessDayOnOrAfter } from '../calendar/business-days';
+import { businessDayOnOrAfter, dueDateByRule } from '../calendar/business-days';
 import {
   addDays,
   addMonths,
   addYears,
   compareDates,
+  latestNoticeDate,
   monthlyDueDate,
   monthsOfTerm,
   noticeDeadline,
@@ -13,18 +14,28 @@ import {
 
 import type { CompleteConventionData } from '../convention/completeness';
 import type { ConventionData } from '../convention/schema';
-import type { LedgerItem, ReviewYear, Term } from './context';
+import { CURRENT_LIFECYCLE_BEHAVIOUR, type LifecycleBehaviour } from './behaviour';
+import type { LedgerItem, LedgerKind, ReviewYear, Term } from './context';
+import { CLOSED_DAY_RULE_BY_KIND, LEDGER_DEADLINE_KIND } from './deadline-kinds';
 
 export const TERM_YEARS = 3;
 export const DEFAULT_CONCERTATION_MONTHS = 6;
+export const NOTICE_MONTHS = 3;
 
-export function computeTerm(data: ConventionData, number: number, startDate: CivilDate): Term {
+export function computeTerm(
+  data: ConventionData,
+  number: number,
+  startDate: CivilDate,
+  behaviour: LifecycleBehaviour = CURRENT_LIFECYCLE_BEHAVIOUR,
+): Term {
   const endDate = number === 1 && data.endDate ? data.endDate : termEndDate(startDate, TERM_YEARS);
   return {
     number,
     startDate,
     endDate,
-    noticeDeadline: noticeDeadline(endDate, 3),
+    noticeDeadline: behaviour.termEdges
+      ? latestNoticeDate(endDate, NOTICE_MONTHS)
+      : noticeDeadline(endDate, NOTICE_MONTHS),
     concertationOpensOn: addMonths(endDate, -(data.renewalConcertationMonths ?? DEFAULT_CONCERTATION_MONTHS)),
   };
 }
@@ -44,10 +55,35 @@ export function termYearOf(term: Term, date: CivilDate): number {
   return year ? year.termYear : TERM_YEARS;
 }
 
+/**
+ * The day a line of the ledger written for `contractualDate` is due: moved off a closed day by its
+ * kind's rule, so that it stays within the term (docs/calendar.md, "Closed days"). Before the term
+ * edges, every line moved to the next business day, even past the term's end.
+ */
+export function lineDueDate(
+  code: CompleteConventionData['departement'],
+  kind: LedgerKind,
+  contractualDate: CivilDate,
+  term: Pick<Term, 'endDate'>,
+  behaviour: LifecycleBehaviour = CURRENT_LIFECYCLE_BEHAVIOUR,
+): CivilDate {
+  if (!behaviour.termEdges) return businessDayOnOrAfter(code, contractualDate);
+  return dueDateByRule(
+    code,
+    contractualDate,
+    CLOSED_DAY_RULE_BY_KIND[LEDGER_DEADLINE_KIND[kind]],
+    term.endDate,
+  );
+}
+
 /** The planned credits of a term (art. 7): each month's salary, the State's and co-financers' yearly shares. */
-export function buildLedger(data: CompleteConventionData, term: Term): LedgerItem[] {
+export function buildLedger(
+  data: CompleteConventionData,
+  term: Term,
+  behaviour: LifecycleBehaviour = CURRENT_LIFECYCLE_BEHAVIOUR,
+): LedgerItem[] {
   const departement = data.departement;
-  const due = (date: CivilDate) => businessDayOnOrAfter(departement, date);
+  const due = (kind: LedgerKind, date: CivilDate) => lineDueDate(departement, kind, date, term, behaviour);
   const items: LedgerItem[] = [];
   const base = { term: term.number, nonPayment: null, waived: null };
 
@@ -64,7 +100,7 @@ export function buildLedger(data: CompleteConventionData, term: Term): LedgerIte
       month,
       payerPartyId: data.employerPartyId,
       contractualDate,
-      dueDate: due(contractualDate),
+      dueDate: due('salary', contractualDate),
       plannedAmountEur: null,
     });
   }
@@ -81,7 +117,7 @@ export function buildLedger(data: CompleteConventionData, term: Term): LedgerIte
       month: null,
       payerPartyId: stateId,
       contractualDate,
-      dueDate: due(contractualDate),
+      dueDate: due('state-participation', contractualDate),
       plannedAmountEur: data.financing.stateAnnualParticipationEur,
     });
     for (const [partyId, share] of Object.entries(data.financing.coFinancers)) {
@@ -94,7 +130,7 @@ export function buildLedger(data: CompleteConventionData, term: Term): LedgerIte
         month: null,
         payerPartyId: partyId,
         contractualDate,
-        dueDate: due(contractualDate),
+        dueDate: due('co-financing', contractualDate),
         plannedAmountEur: share.annualContributionEur,
       });
     }
@@ -116,17 +152,55 @@ export function amountPaid(item: LedgerItem): number {
   return item.payments.reduce((sum, p) => sum + (p.amountEur ?? 0), 0);
 }
 
-export function isSettled(item: LedgerItem): boolean {
-  if (item.waived) return true;
+export function isPaid(item: LedgerItem): boolean {
   if (item.kind === 'salary') return item.payments.length > 0;
   return amountPaid(item) >= (item.plannedAmountEur ?? 0) - 0.005;
 }
 
-export type LedgerStatus = 'upcoming' | 'due' | 'late' | 'partial' | 'paid' | 'unpaid' | 'waived';
+/** Nothing more is owed on the line: paid in full, not due (post vacant), or written off. */
+export function isSettled(item: LedgerItem): boolean {
+  return Boolean(item.waived) || Boolean(item.writeOff) || isPaid(item);
+}
+
+/** The lines still owed, whatever their term: what keeps an ended convention open. */
+export function unsettledLines(ledger: readonly LedgerItem[]): LedgerItem[] {
+  return ledger.filter((item) => !isSettled(item));
+}
+
+/**
+ * Where a line of the ledger stands on a given day. Settled: `paid`, `waived` (post vacant, not
+ * due), `written_off` (closed without payment by an operator). Open: `upcoming`, `due` (today is
+ * its due day), `late`, `partial` (a share partly paid), `unpaid` (non-payment recorded).
+ */
+export const LEDGER_STATUSES = [
+  'upcoming',
+  'due',
+  'late',
+  'partial',
+  'unpaid',
+  'paid',
+  'waived',
+  'written_off',
+] as const;
+export type LedgerStatus = (typeof LEDGER_STATUSES)[number];
+
+export const LEDGER_STATUS_LABELS: Record<LedgerStatus, string> = {
+  upcoming: 'à venir',
+  due: 'dû ce jour',
+  late: 'en retard',
+  partial: 'payé en partie',
+  unpaid: 'non-versement constaté',
+  paid: 'payé',
+  waived: 'non dû (poste vacant)',
+  written_off: 'clos sans paiement',
+};
+
+export const SETTLED_STATUSES: readonly LedgerStatus[] = ['paid', 'waived', 'written_off'];
 
 export function ledgerStatus(item: LedgerItem, today: CivilDate): LedgerStatus {
   if (item.waived) return 'waived';
-  if (isSettled(item)) return 'paid';
+  if (item.writeOff) return 'written_off';
+  if (isPaid(item)) return 'paid';
   if (item.nonPayment) return 'unpaid';
   if (item.payments.length > 0) return 'partial';
   const c = compareDates(today, item.dueDate);

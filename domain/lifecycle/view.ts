@@ -1,39 +1,20 @@
-import { businessDayOnOrBefore } from '../calendar/business-days';
+import { dueDateByRule } from '../calendar/business-days';
 import { addDays, compareDates, localDate, type CivilDate } from '../calendar/dates';
 import { departement } from '../calendar/departements';
 import { missingBlanks, signatoryPartyIds, type MissingBlank } from '../convention/completeness';
 import type { ConventionContext, LedgerItem, ReviewYear } from './context';
 import { acceptedEvents, type ConventionSnapshot } from './decide';
+import {
+  CLOSED_DAY_RULE_BY_KIND,
+  DEADLINE_LABELS,
+  LEDGER_DEADLINE_KIND,
+  type DeadlineKind,
+} from './deadline-kinds';
 import type { ExternalEventType } from './events';
 import { inForceRegions, PHASE_LABELS, phaseOf, type Phase } from './phase';
 import { isSettled, ledgerStatus, type LedgerStatus } from './term';
 
-export const DEADLINE_KINDS = [
-  'signature',
-  'start',
-  'salary-payment',
-  'state-participation',
-  'co-financing',
-  'activity-report',
-  'committee-meeting',
-  'renewal-decision',
-  'denunciation-notice',
-  'expiry',
-] as const;
-export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
-
-export const DEADLINE_LABELS: Record<DeadlineKind, string> = {
-  signature: 'Signature de la convention',
-  start: 'Prise d’effet',
-  'salary-payment': 'Versement du salaire',
-  'state-participation': 'Participation annuelle de l’État',
-  'co-financing': 'Contribution d’un cofinanceur',
-  'activity-report': 'Bilan d’activité',
-  'committee-meeting': 'Réunion du comité de suivi',
-  'renewal-decision': 'Décision sur la reconduction',
-  'denunciation-notice': 'Échéance du préavis de dénonciation',
-  expiry: 'Échéance de la convention',
-};
+export { DEADLINE_KINDS, DEADLINE_LABELS, type DeadlineKind } from './deadline-kinds';
 
 export interface Deadline {
   kind: DeadlineKind;
@@ -45,27 +26,25 @@ export interface Deadline {
   label: string;
 }
 
-const ledgerDeadlineKind: Record<LedgerItem['kind'], DeadlineKind> = {
-  salary: 'salary-payment',
-  'state-participation': 'state-participation',
-  'co-financing': 'co-financing',
-};
-
 function partyIdsWithRole(context: ConventionContext, role: string): string[] {
   return Object.entries(context.data.parties)
     .filter(([, p]) => p.role === role)
     .map(([id]) => id);
 }
 
-/** The day the activity report must be in: the business day before the meeting, or before year end. */
+/** The day the activity report must be in: the day before the meeting, or the year's last day. */
 export function reportDueDate(context: ConventionContext, year: ReviewYear): CivilDate {
   const code = context.data.departement;
-  return businessDayOnOrBefore(code, year.meeting ? addDays(year.meeting.date, -1) : year.yearEnd);
+  const written = year.meeting ? addDays(year.meeting.date, -1) : year.yearEnd;
+  return dueDateByRule(code, written, CLOSED_DAY_RULE_BY_KIND['activity-report']);
 }
 
+/** The meeting's day once set (always a business day), else the year's last day. */
 export function meetingDueDate(context: ConventionContext, year: ReviewYear): CivilDate {
   const code = context.data.departement;
-  return year.meeting ? year.meeting.date : businessDayOnOrBefore(code, year.yearEnd);
+  return year.meeting
+    ? year.meeting.date
+    : dueDateByRule(code, year.yearEnd, CLOSED_DAY_RULE_BY_KIND['committee-meeting']);
 }
 
 /** Every pending deadline of the convention in its current state, overdue ones included. */
@@ -104,17 +83,19 @@ export function deadlines(snapshot: ConventionSnapshot): Deadline[] {
 
   const regions = inForceRegions(snapshot.value);
   const term = context.term;
-  if (regions && term) {
+  // Every line still owed, of any term, until it is settled: in force, and once ended (settling).
+  if ((regions && term) || phase === 'settling')
     for (const item of context.ledger) {
       if (isSettled(item)) continue;
       add(
-        ledgerDeadlineKind[item.kind],
+        LEDGER_DEADLINE_KIND[item.kind],
         item.id,
         item.dueDate,
         [item.payerPartyId],
         item.month ?? `année ${item.termYear}`,
       );
     }
+  if (regions && term) {
     const etat = partyIdsWithRole(context, 'etat');
     for (const year of context.reviews) {
       if (year.term !== term.number || year.review) continue;

@@ -1,6 +1,7 @@
 import { addDays, formatFrenchDate } from '../calendar/dates';
 import type { ConventionContext } from '../lifecycle/context';
 import { effectKey, type Effect, type NoticeKind } from '../lifecycle/effects';
+import { unsettledLines } from '../lifecycle/term';
 import { mailAction } from './actions';
 import { meetingIcs } from './calendar-entries';
 import { conventionHeader, dated, formatEuros, frenchMonth, frenchTime, mailId, type Fact } from './content';
@@ -31,6 +32,7 @@ export const NOTICE_SUBJECTS: Record<NoticeKind, string> = {
   denounced: 'Dénonciation de la convention',
   renewed: 'Reconduction de la convention',
   terminated: 'Fin de la convention',
+  settled: 'Convention soldée et close',
 };
 
 /**
@@ -145,6 +147,26 @@ function noticeDetails(context: ConventionContext, notice: NoticeKind, key: stri
       details.reason = termination?.reason ?? null;
       details.on = termination ? dated(termination.on) : null;
       if (termination) facts.push({ label: 'Fin le', value: formatFrenchDate(termination.on) });
+      // An end with lines still owed: the convention stays open until they are settled.
+      const settling = termination?.closedOn === null;
+      const open = settling
+        ? unsettledLines(context.ledger).map((item) => ledgerLabel(context, item.id))
+        : [];
+      details.openLines = open;
+      if (open.length > 0) facts.push({ label: 'Échéances restant à solder', value: String(open.length) });
+      break;
+    }
+    case 'settled': {
+      const termination = context.termination;
+      details.on = termination ? dated(termination.on) : null;
+      details.closedOn = termination?.closedOn ? dated(termination.closedOn) : null;
+      const writtenOff = context.ledger.filter((item) => item.writeOff);
+      details.writtenOff = writtenOff.map((item) => ledgerLabel(context, item.id));
+      if (termination) facts.push({ label: 'Fin de la convention', value: formatFrenchDate(termination.on) });
+      if (termination?.closedOn)
+        facts.push({ label: 'Dernière échéance soldée le', value: formatFrenchDate(termination.closedOn) });
+      if (writtenOff.length > 0)
+        facts.push({ label: 'Échéances closes sans paiement', value: String(writtenOff.length) });
       break;
     }
   }
@@ -185,9 +207,15 @@ export interface MailBehaviour {
   /** The end of a convention at expiry is announced the next business morning, at the set hour
    * (before: at midnight, the instant it ended). */
   endNoticeNextMorning: boolean;
+  /**
+   * A line of the ledger is reminded under the term it belongs to, so that a line carried into the
+   * next term keeps one identity (before: the current term's, which only lines recorded unpaid
+   * were carried under). Chosen with the lifecycle's term edges.
+   */
+  linesKeepTheirTerm: boolean;
 }
 
-export const CURRENT_MAIL_BEHAVIOUR: MailBehaviour = { endNoticeNextMorning: true };
+export const CURRENT_MAIL_BEHAVIOUR: MailBehaviour = { endNoticeNextMorning: true, linesKeepTheirTerm: true };
 
 /**
  * The emails an effect of the machine asks for, addressed to the convention's current contacts.

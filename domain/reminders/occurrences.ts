@@ -64,6 +64,7 @@ interface Planning {
   now: number;
   /** The term number in every identity: t0 before the convention is in force. */
   term: number;
+  behaviour: MailBehaviour;
   etat: string[];
   /** When the current term began to apply (0 before the convention is in force). */
   opened: number;
@@ -81,6 +82,7 @@ export function reminderLadders(
     policy: reminderPolicy(context.data.reminders),
     now,
     term: context.term?.number ?? 0,
+    behaviour,
     etat: partiesWithRole(context, 'etat'),
     opened: context.term ? termOpenedAt(context) : 0,
   };
@@ -128,14 +130,17 @@ function ladderOccurrences(
     since: number;
     label: (rung: Rung) => string;
     build: (rung: Rung, escalated: boolean) => Body;
+    /** The term in the identity, when not the current one (a line carried from its own term). */
+    term?: number;
   },
 ): LadderPlan[] {
   const ladder = p.policy.ladders[spec.ladder];
   const conventionId = p.context.conventionId;
+  const term = spec.term ?? p.term;
   const occurrences = () =>
     ladderRungs(p.code, spec.reference, ladder, p.policy.hour, p.now).map((rung): Occurrence => {
       const id = mailId(
-        `${conventionId}/t${p.term}/rappel/${spec.ladder}/${spec.subject}/${rung.name}/${rung.date}`,
+        `${conventionId}/t${term}/rappel/${spec.ladder}/${spec.subject}/${rung.name}/${rung.date}`,
       );
       return {
         id,
@@ -162,9 +167,16 @@ function ladderOccurrences(
 }
 
 /** An all-day calendar entry on the due date. */
-function deadlineIcs(p: Planning, uidKey: string, date: CivilDate, title: string, rung: Rung): IcsEvent {
+function deadlineIcs(
+  p: Planning,
+  uidKey: string,
+  date: CivilDate,
+  title: string,
+  rung: Rung,
+  term = p.term,
+): IcsEvent {
   return {
-    uid: mailId(`${p.context.conventionId}/t${p.term}/echeance/${uidKey}`),
+    uid: mailId(`${p.context.conventionId}/t${term}/echeance/${uidKey}`),
     date,
     start: null,
     durationMinutes: 24 * 60,
@@ -316,11 +328,13 @@ function paymentReminders(p: Planning, deadline: Deadline, item: LedgerItem): La
   const suspended = context.suspensions.find((s) => s.to === null) ?? null;
   const salary = item.kind === 'salary';
   const remaining = item.plannedAmountEur === null ? null : Math.max(item.plannedAmountEur - paid, 0);
+  const term = p.behaviour.linesKeepTheirTerm ? item.term : p.term;
   return ladderOccurrences(p, {
     ladder: deadline.kind,
     subject: item.id,
     reference: item.dueDate,
     since: p.opened,
+    term,
     label: () => label,
     build: (rung, escalated) => {
       const action: MailAction = mailAction(context.conventionId, 'RECORD_PAYMENT', {
@@ -363,7 +377,7 @@ function paymentReminders(p: Planning, deadline: Deadline, item: LedgerItem): La
           facts,
           action,
         },
-        ics: deadlineIcs(p, item.id, item.dueDate, label, rung),
+        ics: deadlineIcs(p, item.id, item.dueDate, label, rung, term),
       };
     },
   });

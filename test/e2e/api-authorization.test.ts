@@ -164,6 +164,13 @@ function cases(itemId: string): Case[] {
       allowed: ['etat', 'association'],
     },
     {
+      label: 'WRITE_OFF',
+      event: 'WRITE_OFF',
+      convention: 'active',
+      payload: () => ({ itemId, reason: 'creance-irrecouvrable', decidedOn: future }),
+      allowed: [],
+    },
+    {
       label: 'SUBMIT_ACTIVITY_REPORT',
       event: 'SUBMIT_ACTIVITY_REPORT',
       convention: 'active',

@@ -233,6 +233,7 @@ function samplePayloads(): Record<ExternalEventType, Record<string, unknown>> {
     REOPEN_DRAFTING: { reason: 'reprise' },
     RECORD_PAYMENT: { itemId: dueItem, paidOn: day },
     RECORD_NON_PAYMENT: { itemId: dueItem, notedOn: day },
+    WRITE_OFF: { itemId: dueItem, reason: 'creance-irrecouvrable', decidedOn: day },
     SUBMIT_ACTIVITY_REPORT: {
       termYear: 1,
       submittedOn: day,

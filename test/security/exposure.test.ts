@@ -168,8 +168,9 @@ test('a convention full of personal data lives through every phase, refusals and
 
   const state = (await call('GET', `/conventions/${conventionId}`)).body;
   expect(state.phase).toBe('active');
+  // A line can be recorded unpaid once its due day is over: salaries due before today.
   const [first, second] = state.ledger.filter(
-    (l: { kind: string; dueDate: string }) => l.kind === 'salary' && l.dueDate <= today,
+    (l: { kind: string; dueDate: string }) => l.kind === 'salary' && l.dueDate < today,
   );
   await act('record-payment', { itemId: first.id, paidOn: today, reference: PERSONAL.freeText[6] });
   await act('record-non-payment', { itemId: second.id, notedOn: today, reason: PERSONAL.freeText[0] });

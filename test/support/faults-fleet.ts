@@ -211,9 +211,10 @@ class Rehearsal {
   }
 
   /** Salary lines due by today, oldest first. */
+  /** Salaries whose due day is over: payable, and recordable as unpaid. */
   dueSalaries(): string[] {
     return this.context.ledger
-      .filter((item) => item.kind === 'salary' && compareDates(item.dueDate, this.today) <= 0 && !item.waived)
+      .filter((item) => item.kind === 'salary' && compareDates(item.dueDate, this.today) < 0 && !item.waived)
       .map((item) => item.id);
   }
 

@@ -198,10 +198,20 @@ test('nine years with two renewals, a new commune joining at the first', async (
       [1, 'renewed'],
       [2, 'renewed'],
     ]);
+    // Nothing was paid in nine years: every line followed into the next term, and the ended
+    // convention now waits for them (the settling phase).
+    const carried = state.ledger.filter((l) => l.term < 3).map((l) => l.id);
+    expect(carried).toEqual(expect.arrayContaining(['t1-salaire-2027-03', 't2-salaire-2030-03']));
     await life.goTo('2036-03-01');
     state = await life.state();
-    expect(state.phase).toBe('terminated');
-    expect(state.termination).toMatchObject({ reason: 'no_renewal_decision', on: '2036-02-29' });
+    expect(state.phase).toBe('settling');
+    expect(state.termination).toMatchObject({
+      reason: 'no_renewal_decision',
+      on: '2036-02-29',
+      closedOn: null,
+    });
+    expect(state.ledger.filter((l) => l.term < 3).map((l) => l.id)).toEqual(carried);
+    expect(state.ledger.filter((l) => l.status === 'paid')).toEqual([]);
     expect(state.history.filter((e) => e.event === 'RECORD_RENEWAL_DECISION')).toHaveLength(2);
     await life.recordHistories('nine-years-two-renewals');
   });
@@ -229,7 +239,7 @@ test('a recorded non-payment suspends the convention at once; the payment resume
     state = await life.state();
     expect(state.phase).toBe('active');
     expect(state.suspensions).toEqual([
-      { from: '2027-06-15', to: '2027-07-20', itemIds: ['t1-cd59-annee-1'] },
+      expect.objectContaining({ from: '2027-06-15', to: '2027-07-20', itemIds: ['t1-cd59-annee-1'] }),
     ]);
     expect(state.term?.endDate).toBe('2030-02-28');
     await life.recordHistories('suspension-and-resumption');
@@ -248,7 +258,8 @@ test('an on-time denunciation ends the convention at expiry; a late one is refus
       party('commune-lille'),
     );
     expect(late).toMatchObject({ code: 'refused', field: 'letterSentOn' });
-    expect(late.message).toContain('mercredi 28 novembre 2029');
+    // 30 November + three months, counted forward, is 28 February: the last day (calendar rule 2).
+    expect(late.message).toContain('vendredi 30 novembre 2029');
     await life.send(
       'DENOUNCE',
       { partyId: 'commune-lille', letterSentOn: '2029-11-27', letterReference: '1A 111 222 333 4' },

@@ -100,6 +100,14 @@ function eventArb(): fc.Arbitrary<{ type: ExternalEventType; payload: unknown; a
       payload: fc.record({ itemId, notedOn: near }),
     }),
     fc.record({
+      type: fc.constant('WRITE_OFF' as const),
+      payload: fc.record({
+        itemId,
+        reason: fc.constantFrom('remise-gracieuse', 'creance-irrecouvrable', 'perdue'),
+        decidedOn: near,
+      }),
+    }),
+    fc.record({
       type: fc.constant('SUBMIT_ACTIVITY_REPORT' as const),
       payload: fc.record({
         termYear: fc.integer({ min: 0, max: 4 }),
@@ -173,10 +181,32 @@ function progress(driver: Driver, choice: boolean): void {
       return;
     case 'active':
     case 'renewal': {
-      const due = driver.context.ledger.find((i) => !isSettled(i) && !i.nonPayment && i.dueDate <= today);
+      const due = driver.context.ledger.find((i) => !isSettled(i) && !i.nonPayment && i.dueDate < today);
       if (choice && due)
         driver.attempt('RECORD_NON_PAYMENT', { itemId: due.id, notedOn: today }, { kind: 'operator' });
       else driver.goTo(addDays(today, 200));
+      return;
+    }
+    case 'settling': {
+      // The back office settles what is left: a payment, or a write-off.
+      const open = driver.context.ledger.find((i) => !isSettled(i));
+      if (!open) return;
+      if (choice)
+        driver.attempt(
+          'RECORD_PAYMENT',
+          {
+            itemId: open.id,
+            paidOn: today,
+            ...(open.kind === 'salary' ? {} : { amountEur: open.plannedAmountEur }),
+          },
+          { kind: 'operator' },
+        );
+      else
+        driver.attempt(
+          'WRITE_OFF',
+          { itemId: open.id, reason: 'creance-irrecouvrable', decidedOn: today },
+          { kind: 'operator' },
+        );
       return;
     }
     default:
@@ -190,7 +220,17 @@ function checkInvariants(snapshot: ConventionSnapshot): void {
   const context = snapshot.context;
   const phase = phaseOf(snapshot);
   phasesSeen.add(phase);
-  expect(phase === 'terminated').toBe(context.termination !== null);
+  expect(['settling', 'terminated'].includes(phase)).toBe(context.termination !== null);
+  // An ended convention with a line still owed is settling, and closes when the last is settled.
+  const open = context.ledger.filter((i) => !isSettled(i));
+  if (phase === 'settling') {
+    expect(open.length).toBeGreaterThan(0);
+    expect(context.termination!.closedOn).toBeNull();
+  }
+  if (phase === 'terminated') {
+    expect(open).toEqual([]);
+    expect(context.termination!.closedOn).not.toBeNull();
+  }
   if (['active', 'suspended', 'renewal'].includes(phase)) {
     expect(context.term).not.toBeNull();
     expect(context.term!.endDate).toBe(termEndDate(context.term!.startDate));
@@ -292,6 +332,7 @@ test('no sequence of events reaches an inconsistent state, and every refusal lea
       'drafting',
       'recruitment',
       'renewal',
+      'settling',
       'signature',
       'suspended',
       'terminated',
