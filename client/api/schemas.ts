@@ -7,6 +7,7 @@ import {
   type ExternalEventType,
 } from '../../domain/lifecycle/events';
 import { PHASES } from '../../domain/lifecycle/phase';
+import { LEDGER_STATUSES } from '../../domain/lifecycle/term';
 import { DEADLINE_KINDS } from '../../domain/lifecycle/view';
 import { PROBLEM_CODES } from './problem';
 
@@ -155,7 +156,38 @@ export const conventionStateSchema: JsonSchema = {
     missingBlanks: { type: 'array', items: { type: 'object', additionalProperties: true } },
     signatures: { type: 'object', additionalProperties: true },
     term: { type: 'object', nullable: true, additionalProperties: true },
-    ledger: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    ledger: {
+      type: 'array',
+      description:
+        'Échéancier: chaque ligne reste ouverte (à venir, due, en retard, payée en partie, non-versement constaté) jusqu’à être soldée (payée, non due, close sans paiement), quelle que soit sa période',
+      items: {
+        type: 'object',
+        additionalProperties: true,
+        properties: {
+          id: { type: 'string', example: 't1-salaire-2030-06' },
+          kind: { type: 'string', enum: ['salary', 'state-participation', 'co-financing'] },
+          term: { type: 'integer', description: 'Période à laquelle la ligne appartient' },
+          dueDate: { type: 'string', format: 'date' },
+          status: { type: 'string', enum: [...LEDGER_STATUSES] },
+          writeOff: { type: 'object', nullable: true, additionalProperties: true },
+        },
+      },
+    },
+    termination: {
+      type: 'object',
+      nullable: true,
+      additionalProperties: true,
+      properties: {
+        on: { type: 'string', format: 'date' },
+        reason: { type: 'string' },
+        closedOn: {
+          type: 'string',
+          format: 'date',
+          nullable: true,
+          description: 'Clôture: null tant que des échéances restent à solder (phase settling)',
+        },
+      },
+    },
     deadlines: { type: 'array', items: { type: 'object', additionalProperties: true } },
     nextDeadline: { type: 'object', nullable: true, additionalProperties: true },
     acceptedEvents: { type: 'array', items: { type: 'string', enum: EXTERNAL_EVENT_TYPES } },

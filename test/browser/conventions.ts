@@ -229,6 +229,19 @@ export async function createConventions(stack: RunningStack): Promise<Record<str
   await sign(douai, parties59, t59);
   await suspend(douai, t59);
 
+  // Signed today, in force for 40 months: its term is over and nothing was paid, so it settles.
+  const cambrai = await create(
+    'settling59',
+    'cambrai',
+    completeConventionData({
+      site: { commissariat: 'commissariat de Cambrai' },
+      startDate: addMonths(t59, -40),
+    }),
+    'settling',
+  );
+  await recruit(cambrai, 'association', 'police');
+  await sign(cambrai, parties59, t59);
+
   // La Réunion (974)
   const saintPierre = await create(
     'signature974',

@@ -126,7 +126,9 @@ test('deadlines already passed', async () => {
     `ExecutionStatus = "Running" AND IscgNextDeadline < ${day(today('59'))}`,
     '04-echeances-depassees',
   );
-  expect(ids).toEqual([c.active59!.id, c.suspended59!.id, c.suspended974!.id, c.renewal974!.id].sort());
+  expect(ids).toEqual(
+    [c.active59!.id, c.suspended59!.id, c.suspended974!.id, c.renewal974!.id, c.settling59!.id].sort(),
+  );
 });
 
 test('every convention of an employer, and those waiting on the préfecture', async () => {
@@ -185,6 +187,17 @@ test('a convention’s summary and current details say what it is, who must act,
     /Reconduction : concertation ouverte depuis le .+ ; décision attendue de Préfecture de La Réunion avant le/,
   );
   expect(renewal.current).toContain('Échéance du préavis de dénonciation');
+
+  // Ended with its lines unpaid: the phase says so, and so does who must still pay what.
+  expect(await listed('IscgPhase = "settling"')).toEqual([c.settling59!.id]);
+  const settling = await userMetadata(c.settling59!.id);
+  expect(settling.current).toContain('Terminée, financements à solder · ISCG commissariat de Cambrai');
+  expect(settling.current).toMatch(
+    /À solder : la convention est terminée depuis le .+ \(arrivée à échéance sans décision de reconduction\), mais \d+ échéance\(s\) de financement restent dues — par /,
+  );
+  expect(settling.current).toContain('Restent dues : Versement du salaire');
+  expect(settling.current).toContain('write-off');
+  for (const text of Object.values(settling)) expectNothingPersonal(text);
 
   const drafting = await userMetadata(c.drafting59!.id);
   expect(drafting.current).toContain('Blancs à compléter : Art. 6 (equipment)');
