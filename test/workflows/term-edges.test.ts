@@ -126,11 +126,33 @@ test('Saint-Pierre-et-Miquelon: June’s salary, due on the last business day of
     await payAllBut(life, '2027-07-01', ['t1-salaire-2030-06', 't1-cd59-annee-3']);
 
     await life.goTo('2030-01-07', 11);
+    // The update validator names what a closed list accepts.
+    expect(
+      await life.refusal(
+        'RECORD_RENEWAL_DECISION',
+        { decision: 'renewed', decidedOn: '2030-01-07' },
+        party('etat'),
+      ),
+    ).toMatchObject({
+      code: 'invalid',
+      field: 'decision',
+      message: 'valeur non admise: l’une des valeurs "renew" ou "not_renew" attendue',
+    });
     await life.send(
       'RECORD_RENEWAL_DECISION',
       { decision: 'not_renew', decidedOn: '2030-01-07' },
       party('etat'),
     );
+
+    // On its due day, in Saint-Pierre, June's salary cannot be recorded unpaid yet.
+    await life.goTo('2030-06-28', 22);
+    const dueDay = await life.refusal(
+      'RECORD_NON_PAYMENT',
+      { itemId: 't1-salaire-2030-06', notedOn: '2030-06-28' },
+      party('etat'),
+    );
+    expect(dueDay).toMatchObject({ code: 'refused' });
+    expect(dueDay.message).toContain('le payeur a toute cette journée');
 
     // The day after the end: ended, and open for its two lines.
     await life.goTo('2030-07-01', 10);
