@@ -3,6 +3,7 @@ import {
   businessDayOnOrAfter,
   businessDayOnOrBefore,
   businessDaysBetween,
+  dueDateByRule,
   isBusinessDay,
   nextBusinessDay,
   previousBusinessDay,
@@ -68,5 +69,23 @@ describe('business days', () => {
     expect(() => addBusinessDays('75', '2027-03-30', 1.5)).toThrow(/n: 1.5 must be an integer/);
     expect(() => nextBusinessDay('75', '30/03/2027')).toThrow(/date: "30\/03\/2027"/);
     expect(() => businessDaysBetween('75', '2027-03-30', 'x')).toThrow(/to: "x"/);
+  });
+});
+
+describe('dueDateByRule (docs/calendar.md, "Closed days")', () => {
+  it('moves a date off a closed day by the rule it is given', () => {
+    // Sunday 30 June 2030, the last day of a term; Monday 1 July is past it.
+    expect(dueDateByRule('59', '2030-06-30', 'next')).toBe('2030-07-01');
+    expect(dueDateByRule('59', '2030-06-30', 'next-within-term', '2030-06-30')).toBe('2030-06-28');
+    expect(dueDateByRule('59', '2030-06-30', 'next-within-term', '2030-07-31')).toBe('2030-07-01');
+    expect(dueDateByRule('59', '2030-06-30', 'previous')).toBe('2030-06-28');
+    expect(dueDateByRule('59', '2030-06-30', 'unmoved')).toBe('2030-06-30');
+    // A business day stays where it is, whatever the rule.
+    for (const rule of ['next', 'next-within-term', 'previous', 'unmoved'] as const)
+      expect(dueDateByRule('59', '2030-06-27', rule, '2030-06-30')).toBe('2030-06-27');
+    // 20 November is a holiday in Polynesia only.
+    expect(dueDateByRule('987', '2030-11-20', 'next')).toBe('2030-11-21');
+    expect(dueDateByRule('75', '2030-11-20', 'next')).toBe('2030-11-20');
+    expect(() => dueDateByRule('59', '2030-06-30', 'next-within-term')).toThrow(/lastDay/);
   });
 });

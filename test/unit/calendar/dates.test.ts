@@ -9,6 +9,7 @@ import {
   formatFrenchDate,
   instantAt,
   isCivilDate,
+  latestNoticeDate,
   localDate,
   monthlyDueDate,
   monthsOfTerm,
@@ -207,5 +208,35 @@ describe('formatFrenchDate', () => {
     ['2027-12-01', 'mercredi 1er décembre 2027'],
   ])('%s → %s', (date, text) => {
     expect(formatFrenchDate(date)).toBe(text);
+  });
+});
+
+describe('latestNoticeDate (rule 2: the latest letter any reading accepts)', () => {
+  it.each([
+    ['2030-02-28', '2029-11-28', '2029-11-30'],
+    ['2032-02-29', '2031-11-29', '2031-11-30'],
+    ['2030-06-30', '2030-03-30', '2030-03-31'],
+    ['2029-12-31', '2029-09-30', '2029-09-30'],
+    ['2030-03-15', '2029-12-15', '2029-12-15'],
+  ])('expiry %s: back %s, any reading %s', (expiry, back, latest) => {
+    expect(noticeDeadline(expiry)).toBe(back);
+    expect(latestNoticeDate(expiry)).toBe(latest);
+    expect(addMonths(latest, 3) <= expiry).toBe(true);
+    expect(addMonths(addDays(latest, 1), 3) > expiry).toBe(true);
+  });
+});
+
+describe('the overseas collectivities’ zones', () => {
+  it('reads 09:00 in each of them, summer time in Saint-Pierre included', () => {
+    expect(new Date(instantAt('2030-07-02', '975', 9)).toISOString()).toBe('2030-07-02T11:00:00.000Z');
+    expect(new Date(instantAt('2030-01-02', '975', 9)).toISOString()).toBe('2030-01-02T12:00:00.000Z');
+    expect(new Date(instantAt('2030-07-02', '977', 9)).toISOString()).toBe('2030-07-02T13:00:00.000Z');
+    expect(new Date(instantAt('2030-07-02', '986', 9)).toISOString()).toBe('2030-07-01T21:00:00.000Z');
+    expect(new Date(instantAt('2030-07-02', '987', 9)).toISOString()).toBe('2030-07-02T19:00:00.000Z');
+    expect(new Date(instantAt('2030-07-02', '988', 9)).toISOString()).toBe('2030-07-01T22:00:00.000Z');
+    // The same instant is Tuesday in Mata-Utu and still Monday in Papeete.
+    const instant = Date.UTC(2030, 6, 1, 13);
+    expect(localDate(instant, '986')).toBe('2030-07-02');
+    expect(localDate(instant, '987')).toBe('2030-07-01');
   });
 });
