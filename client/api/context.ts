@@ -21,6 +21,7 @@ export interface RouteContext {
   conventions: ConventionsClient;
   temporalTimeoutMs: number;
   webhooks: { allowPrivateDestinations: boolean };
+  healthCacheMs: number;
 }
 
 /** Runs a Temporal call under a deadline, so an unreachable server becomes a 503, not a hang. */
@@ -63,14 +64,24 @@ export function parseOr422<S extends z.ZodType>(schema: S, value: unknown, prefi
 }
 
 export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
+  // Node joins repeated headers with ", ": count them on the raw list to say what is wrong.
+  const raw = request.raw.rawHeaders;
+  let sent = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === 'idempotency-key') sent++;
   const header = request.headers['idempotency-key'];
+  // A proxy may have folded two headers into one list ("a, b"): a key never holds a comma.
+  const listed = typeof header === 'string' && header.includes(',') ? header.split(',').length : 1;
+  if (sent > 1 || listed > 1)
+    throw new ApiProblem(
+      'invalid',
+      `Idempotency-Key: un seul en-tête par requête (${Math.max(sent, listed)} reçus); une clé identifie une seule requête`,
+      { field: 'Idempotency-Key' },
+    );
   if (header === undefined) return undefined;
   const parsed = idempotencyKeySchema.safeParse(header);
   if (!parsed.success)
-    throw new ApiProblem(
-      'invalid',
-      `Idempotency-Key: ${Array.isArray(header) ? 'un seul en-tête attendu' : parsed.error.issues[0]!.message}`,
-      { field: 'Idempotency-Key' },
-    );
+    throw new ApiProblem('invalid', `Idempotency-Key: ${parsed.error.issues[0]!.message}`, {
+      field: 'Idempotency-Key',
+    });
   return parsed.data;
 }

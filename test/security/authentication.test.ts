@@ -43,6 +43,8 @@ beforeAll(async () => {
     keys,
     webhooks: { allowPrivateDestinations: false },
     temporalTimeoutMs: 500,
+    // Hundreds of anonymous calls on purpose: the per-address limit is tested elsewhere.
+    anonymousRateLimit: { max: 100_000, perSeconds: 60 },
     codec: {
       codec: new AesGcmPayloadCodec(parseEncryptionKeys(`k1:${generateKey()}`)),
       token: codecToken,

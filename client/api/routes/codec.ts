@@ -5,6 +5,8 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { redactPersonalData } from '../../../security/redaction';
 import type { KeyRing } from '../../auth/keys';
 import { principalFromKey } from '../../auth/principal';
+import { z } from 'zod';
+import { parseOr422 } from '../context';
 import { ApiProblem } from '../problem';
 
 /**
@@ -22,10 +24,27 @@ export interface CodecRouteOptions {
   ring: KeyRing;
 }
 
-interface JsonPayload {
-  metadata?: Record<string, string>;
-  data?: string;
-}
+/** Base64 as the codec protocol carries it (standard alphabet, padding optional). */
+const base64 = z
+  .string()
+  .max(4 * 1024 * 1024)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, { message: 'base64 attendu' });
+
+const codecBodySchema = z
+  .object({
+    payloads: z
+      .array(
+        z.object({
+          metadata: z.record(z.string().max(100), base64).optional(),
+          data: base64.optional(),
+        }),
+        { message: 'tableau de payloads { metadata, data } attendu' },
+      )
+      .max(1000),
+  })
+  .strict();
+
+type JsonPayload = z.output<typeof codecBodySchema>['payloads'][number];
 
 const toPayload = (p: JsonPayload): Payload => ({
   metadata: Object.fromEntries(
@@ -88,12 +107,8 @@ export function codecRoutes(app: FastifyInstance, options: CodecRouteOptions): v
     throw new ApiProblem('unauthenticated', 'serveur de codec: jeton ou clé d’opérateur requis');
   };
 
-  const body = (request: FastifyRequest): Payload[] => {
-    const payloads = (request.body as { payloads?: unknown } | null)?.payloads;
-    if (!Array.isArray(payloads))
-      throw new ApiProblem('invalid', 'payloads: tableau attendu', { field: 'payloads' });
-    return (payloads as JsonPayload[]).map(toPayload);
-  };
+  const body = (request: FastifyRequest): Payload[] =>
+    parseOr422(codecBodySchema, request.body ?? {}).payloads.map(toPayload);
 
   for (const prefix of ['/codec', '/codec/:token']) {
     app.options(
@@ -119,15 +134,20 @@ export function codecRoutes(app: FastifyInstance, options: CodecRouteOptions): v
       async (request, reply) => {
         allowOrigin(request, reply);
         authorize(request);
-        try {
-          return { payloads: (await options.codec.decode(body(request))).map(redacted).map(toJson) };
-        } catch (error) {
-          throw new ApiProblem(
-            'invalid',
-            `payloads: ${error instanceof Error ? error.message : String(error)}`,
-            { field: 'payloads' },
-          );
-        }
+        const payloads = body(request);
+        const decoded: Payload[] = [];
+        // One at a time, so the refusal names the payload; the codec's own message stays here.
+        for (const [index, payload] of payloads.entries())
+          try {
+            decoded.push(...(await options.codec.decode([payload])));
+          } catch {
+            throw new ApiProblem(
+              'invalid',
+              `payloads.${index}: payload illisible (clé inconnue, données tronquées ou altérées)`,
+              { field: `payloads.${index}` },
+            );
+          }
+        return { payloads: decoded.map(redacted).map(toJson) };
       },
     );
   }
