@@ -54,6 +54,8 @@ export interface ConventionSummary {
   nextDeadlineKind: string | null;
   nextActor: string | null;
   suspended: boolean | null;
+  /** Null for a convention that has not published its roles yet (started before they were). */
+  partyRoles: string[] | null;
   startTime: string;
 }
 
@@ -120,6 +122,7 @@ export class ConventionsClient {
           { key: searchAttributes.site, value: values.site },
           { key: searchAttributes.termNumber, value: 0 },
           { key: searchAttributes.suspended, value: false },
+          { key: searchAttributes.partyRoles, value: values.partyRoles },
         ]),
       });
     } catch (error) {
@@ -212,6 +215,7 @@ export class ConventionsClient {
         nextDeadlineKind: sa.get(searchAttributes.nextDeadlineKind) ?? null,
         nextActor: sa.get(searchAttributes.nextActor)?.join(', ') || null,
         suspended: sa.get(searchAttributes.suspended) ?? null,
+        partyRoles: sa.get(searchAttributes.partyRoles) ?? null,
         startTime: execution.startTime.toISOString(),
       });
       if (summaries.length >= limit) break;

@@ -1,7 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { ConventionsClient } from '../conventions';
-import { conventionAccess, type Principal } from '../auth/principal';
+import { conventionAccess, partiesAccess, type Principal } from '../auth/principal';
+import type { ConventionState } from '../../domain/temporal-contract';
 import { idempotencyKeySchema } from './schemas';
 import { ApiProblem, type ProblemDetail } from './problem';
 
@@ -42,6 +43,23 @@ export function accessibleConvention(request: FastifyRequest, conventionId: stri
   if (denial.malformed)
     throw new ApiProblem('not_found', `convention ${conventionId} introuvable (${denial.reason})`);
   throw new ApiProblem('forbidden', denial.reason);
+}
+
+/**
+ * The convention's state, once the key is known to reach it: its département (or list), then its
+ * parties (a role held, the key's party a party). Every route that reads or follows a convention
+ * goes through here; acts are checked again by the convention itself.
+ */
+export async function readableConvention(
+  context: RouteContext,
+  request: FastifyRequest,
+  conventionId: string,
+): Promise<ConventionState> {
+  const id = accessibleConvention(request, conventionId);
+  const state = await withTemporal(context, () => context.conventions.get(id));
+  const denial = partiesAccess(principalOf(request), id, state.data.parties);
+  if (denial) throw new ApiProblem('forbidden', denial.reason);
+  return state;
 }
 
 export function issuesOf(error: z.ZodError, prefix = ''): ProblemDetail[] {

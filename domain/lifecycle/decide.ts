@@ -14,7 +14,7 @@ import {
 import { authorize, resolveActor } from './authorization';
 import { freshRecruitment } from './apply';
 import { conventionMachine, GUARD_RULES } from './machine';
-import { refused, invalid, type Refusal } from './refusal';
+import { forbidden, refused, invalid, type Refusal } from './refusal';
 import type { Rule } from './rules';
 import { PHASE_LABELS, phaseOf } from './phase';
 
@@ -125,6 +125,19 @@ export function acceptedEvents(snapshot: ConventionSnapshot): ExternalEventType[
   return (Object.keys(EVENT_LABELS) as ExternalEventType[]).filter((type) => types.has(type));
 }
 
+/** A sender bound to a role no party holds, or to a party that is not one, is refused first. */
+function outsiderRefusal(context: ConventionContext, actor: unknown): Refusal | null {
+  const sender = actorSchema.safeParse(actor);
+  if (!sender.success) return null;
+  if (sender.data.kind === 'party-role') {
+    const resolved = resolveActor(context, sender.data);
+    return 'code' in resolved && resolved.code === 'forbidden' ? resolved : null;
+  }
+  if (sender.data.kind === 'party' && !Object.hasOwn(context.data.parties, sender.data.partyId))
+    return forbidden(`"${sender.data.partyId}" n’est pas partie à cette convention`);
+  return null;
+}
+
 /**
  * Applies an external event if the convention's phase takes it, its payload is valid, its sender
  * may perform it and the rules allow it, in that order. Never throws on bad input.
@@ -138,6 +151,9 @@ export function decide(snapshot: ConventionSnapshot, event: ExternalEvent): Deci
         phase: phaseOf(snapshot),
       },
     };
+  // Who is out of the convention learns nothing of it, not even its phase.
+  const outsider = outsiderRefusal(snapshot.context, event.actor);
+  if (outsider) return { ok: false, refusal: outsider };
   if (!acceptedEvents(snapshot).includes(event.type))
     return { ok: false, refusal: explainRefusal(snapshot, event) };
   const parsed = parsePayload(event.type, event.payload);
