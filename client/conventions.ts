@@ -7,11 +7,8 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, TypedSearchAttributes, type DataConverter } from '@temporalio/common';
 import type { TemporalConnectionConfig } from '../config/env';
-import {
-  conventionCreateSchema,
-  conventionWorkflowId,
-  type ConventionCreate,
-} from '../domain/convention/schema';
+import { conventionCreateInputSchema } from '../domain/convention/input-rules';
+import { conventionWorkflowId, type ConventionCreate } from '../domain/convention/schema';
 import { newConvention } from '../domain/lifecycle/decide';
 import type { Actor } from '../domain/lifecycle/events';
 import type { Refusal } from '../domain/lifecycle/refusal';
@@ -98,7 +95,7 @@ export class ConventionsClient {
     input: ConventionCreate,
     actor: Actor,
   ): Promise<{ conventionId: string; state: ConventionState }> {
-    const parsed = conventionCreateSchema.safeParse(input);
+    const parsed = conventionCreateInputSchema.safeParse(input);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       throw new ConventionError({ code: 'invalid', field: issue.path.join('.'), message: issue.message });

@@ -195,7 +195,8 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
       if (known) return { ...known.result, replayed: true };
       const now = Date.now();
       advanceClock(now);
-      const decision = decide(snapshot, toEvent(request));
+      // The validator judged the request by today's rules; replayed, it was accepted under its own.
+      const decision = decide(snapshot, toEvent(request), 'recorded');
       if (!decision.ok) throw refusalFailure(decision.refusal);
       const previous = snapshot;
       snapshot = decision.snapshot;

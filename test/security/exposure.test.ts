@@ -172,7 +172,7 @@ test('a convention full of personal data lives through every phase, refusals and
     (l: { kind: string; dueDate: string }) => l.kind === 'salary' && l.dueDate <= today,
   );
   await act('record-payment', { itemId: first.id, paidOn: today, reference: PERSONAL.freeText[6] });
-  await act('record-non-payment', { itemId: second.id, notedOn: today, reason: PERSONAL.freeText[0] });
+  await act('record-non-payment', { itemId: second.id, notedOn: today, reason: 'credits-non-votes' });
   await act('submit-activity-report', {
     termYear: 1,
     submittedOn: today,
