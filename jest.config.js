@@ -9,9 +9,9 @@ const swc = [
 ];
 const common = {
   testEnvironment: 'node',
-  // content-disposition 3 (from @fastify/swagger-ui) ships ESM only: jest must transform it.
-  transform: { '^.+\\.ts$': swc, '/node_modules/content-disposition/.+\\.js$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
+  // content-disposition 3 (from @fastify/swagger-ui) and jose 6 ship ESM only: jest must transform them.
+  transform: { '^.+\\.ts$': swc, '/node_modules/(content-disposition|jose)/.+\\.js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|jose)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
 

@@ -20,7 +20,8 @@ import { conventionRoutes } from './routes/conventions';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { webhookRoutes } from './routes/webhooks';
-import { codecRoutes } from './routes/codec';
+import { codecAuthenticator, codecRoutes, type CodecRouteOptions } from './routes/codec';
+import type { OidcSettings } from '../auth/oidc';
 import type { PayloadCodec } from '@temporalio/common';
 
 export interface ApiOptions {
@@ -43,7 +44,7 @@ export interface ApiOptions {
   publicUrl?: string;
   bodyLimit?: number;
   /** The Temporal UI's codec server, when payloads are encrypted. */
-  codec?: { codec: PayloadCodec; token: string | null; corsOrigins: string[] };
+  codec?: { codec: PayloadCodec; token: string | null; corsOrigins: string[]; oidc?: OidcSettings | null };
 }
 
 export const DEFAULT_RATE_LIMIT = { max: 300, perSeconds: 60 };
@@ -189,12 +190,18 @@ export async function buildApp(options: ApiOptions): Promise<FastifyInstance> {
     max: anonymous.max,
     timeWindow: anonymous.perSeconds * 1000,
   });
+  const codecOptions: CodecRouteOptions | null = options.codec
+    ? { ...options.codec, oidc: options.codec.oidc ?? null, ring }
+    : null;
+  const codecCaller = codecOptions ? codecAuthenticator(codecOptions) : null;
   app.addHook('onRequest', async (request) => {
-    const open = request.routeOptions.config?.public || request.routeOptions.url?.startsWith('/docs');
+    const config = request.routeOptions.config;
+    const open = config?.public || request.routeOptions.url?.startsWith('/docs');
     let refusal: ApiProblem | null = null;
     if (!open)
       try {
-        authenticate(request);
+        if (config?.codec && codecCaller) request.principal = await codecCaller(request);
+        else authenticate(request);
       } catch (error) {
         refusal = toApiProblem(error);
       }
@@ -237,7 +244,7 @@ export async function buildApp(options: ApiOptions): Promise<FastifyInstance> {
   conventionRoutes(app, context);
   eventRoutes(app, context);
   webhookRoutes(app, context);
-  if (options.codec) codecRoutes(app, { ...options.codec, ring });
+  if (codecOptions) codecRoutes(app, codecOptions);
 
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   return app;

@@ -12,8 +12,10 @@ declare module 'fastify' {
     principal: Principal | null;
   }
   interface FastifyContextConfig {
-    /** No authentication, no rate limit: health, OpenAPI document, docs. */
+    /** No key: health, OpenAPI document, docs (counted per address). */
     public?: boolean;
+    /** The Web UI's codec server: an operator's access token or key (routes/codec.ts). */
+    codec?: boolean;
   }
 }
 
