@@ -34,7 +34,7 @@ let tokens: Record<string, string> = {};
 const tally = new Tally();
 
 async function sealed(conventionId: string | null, marker: string): Promise<Payload> {
-  const plain = defaultPayloadConverter.toPayload({ marker, signerName: SECRET_NAME, conventionId })!;
+  const plain = defaultPayloadConverter.toPayload({ marker, signerName: SECRET_NAME, conventionId });
   const context = conventionId
     ? { type: 'workflow' as const, namespace: 'default', workflowId: conventionId }
     : undefined;

@@ -2,6 +2,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 
+type SigningKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+
 /**
  * An OIDC issuer on loopback, as an operators' identity provider would be: a discovery document
  * and a JWKS with one RSA key, and access tokens signed with it. Tests sign what they need,
@@ -9,7 +11,7 @@ import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
  */
 export class OidcIssuer {
   private server = http.createServer((request, response) => this.serve(request, response));
-  private privateKey!: CryptoKey;
+  private privateKey!: SigningKey;
   private jwk!: Record<string, unknown>;
   url = '';
   requests: string[] = [];
@@ -27,8 +29,9 @@ export class OidcIssuer {
     this.requests.push(request.url ?? '');
     const base = this.url;
     const path = new URL(request.url ?? '/', 'http://x').pathname;
-    const json = (value: unknown) =>
+    const json = (value: unknown): void => {
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+    };
     if (path === '/realms/iscg/.well-known/openid-configuration')
       return json({
         issuer: base,
@@ -47,7 +50,7 @@ export class OidcIssuer {
   /** An access token for `audience`, valid for `expiresIn` seconds (negative: already expired). */
   async token(
     claims: JWTPayload,
-    options: { audience?: string; issuer?: string; expiresIn?: number; key?: CryptoKey } = {},
+    options: { audience?: string; issuer?: string; expiresIn?: number; key?: SigningKey } = {},
   ): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT(claims)
