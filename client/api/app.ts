@@ -95,7 +95,7 @@ export async function buildApp(options: ApiOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 256 * 1024,
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // Errors raised before routing (bad percent-encoding, a segment too long): problems too.
     frameworkErrors: (error, _request, reply) => {
       void sendProblem(undefined, reply, toApiProblem(error));
