@@ -40,7 +40,7 @@ module.exports = {
       ...common,
       displayName: 'security',
       testMatch: ['<rootDir>/test/security/**/*.test.ts'],
-      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalSetup: '<rootDir>/test/security/global-setup.ts',
     },
     // The fleet under faults runs on the built stack (dist/): `npm test` builds it first.
     { ...common, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.test.ts'] },
