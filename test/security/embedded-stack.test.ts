@@ -73,6 +73,22 @@ test('the data folder and everything in it are readable by their owner only (070
       ({ file, mode }) => mode !== (fs.statSync(path.join(dataDir, file)).isDirectory() ? '0700' : '0600'),
     );
   expect(open).toEqual([]);
+  // What the README says the development stack leaves open: its Web UI, without login, hands the
+  // codec URL and its token to anyone who can reach it on this machine, and that token decodes.
+  const settings = (await (await fetch(`${stack.uiUrl}/api/v1/settings`)).json()) as {
+    Codec: { Endpoint: string };
+  };
+  const token = fs.readFileSync(path.join(dataDir, 'codec.token'), 'utf8').trim();
+  expect(settings.Codec.Endpoint).toBe(`http://localhost:${stack.ports.api}/codec/${token}`);
+  expect(
+    (
+      await fetch(`${stack.apiUrl}/codec/${token}/decode`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"payloads":[]}',
+      })
+    ).status,
+  ).toBe(200);
   recordAttacks('data-folder', {
     files: files.length,
     folders: everything.length - files.length,
