@@ -32,6 +32,8 @@ export interface ApiOptions {
   webhooks: { allowPrivateDestinations: boolean };
   /** Default per key, overridden by a key's own `rateLimit`. */
   rateLimit?: { max: number; perSeconds: number };
+  /** Per person logged in to the Web UI, for the codec server's calls. */
+  codecRateLimit?: { max: number; perSeconds: number };
   /** Per client address, for whatever comes without a valid key: health, documentation, 401s. */
   anonymousRateLimit?: { max: number; perSeconds: number };
   /** How long a request body may take to arrive whole once its headers are in. */
@@ -49,6 +51,7 @@ export interface ApiOptions {
 
 export const DEFAULT_RATE_LIMIT = { max: 300, perSeconds: 60 };
 export const DEFAULT_ANONYMOUS_RATE_LIMIT = { max: 120, perSeconds: 60 };
+export const DEFAULT_CODEC_RATE_LIMIT = { max: 3000, perSeconds: 60 };
 
 /** `instance` is the path of a route that matched; an address no route takes is not repeated. */
 function sendProblem(instance: string | undefined, reply: FastifyReply, problem: ApiProblem): FastifyReply {
@@ -138,6 +141,13 @@ export async function buildApp(options: ApiOptions): Promise<FastifyInstance> {
   );
 
   const ring = new KeyRing(options.keys);
+  // A person in the Web UI (an access token, or the embedded UI) decodes a history page by many
+  // small calls: their own budget, per person. A key keeps its own, codec calls included.
+  const limitOf = (key: string) =>
+    limits.get(key) ??
+    (key.startsWith('oidc:') || key === 'codec-ui-developpement'
+      ? (options.codecRateLimit ?? DEFAULT_CODEC_RATE_LIMIT)
+      : DEFAULT_RATE_LIMIT);
   const limits = new Map(
     options.keys.map((k) => [k.id, k.rateLimit ?? options.rateLimit ?? DEFAULT_RATE_LIMIT]),
   );
@@ -176,8 +186,8 @@ export async function buildApp(options: ApiOptions): Promise<FastifyInstance> {
     hook: 'preParsing',
     keyGenerator: (request) => request.principal?.keyId ?? request.ip,
     allowList: (request) => request.principal === null,
-    max: (_request, key) => limits.get(key)?.max ?? DEFAULT_RATE_LIMIT.max,
-    timeWindow: (_request, key) => (limits.get(key)?.perSeconds ?? DEFAULT_RATE_LIMIT.perSeconds) * 1000,
+    max: (_request, key) => limitOf(key).max,
+    timeWindow: (_request, key) => limitOf(key).perSeconds * 1000,
     errorResponseBuilder: (_request, ctx) => rateLimited(ctx.max, ctx.ttl, 'pour cette clé'),
   });
 
