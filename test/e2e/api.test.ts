@@ -547,11 +547,14 @@ describe('webhooks', () => {
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ url: 'http://127.0.0.1:9/hook', client: 'prefecture-59' });
     expect(created.body.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
-    const state = (await api.call('GET', `/conventions/${id}`)).body;
+    const state = (await api.call('GET', `/conventions/${id}`, { as: 'prefecture-59' })).body;
     expect(state.webhooks).toEqual([
-      expect.objectContaining({ id: created.body.id, client: 'prefecture-59' }),
+      expect.objectContaining({ id: created.body.id, client: 'prefecture-59', own: true }),
     ]);
     expect(JSON.stringify(state)).not.toContain(created.body.secret);
+    // Another key sees that it exists, not where it goes.
+    const others = (await api.call('GET', `/conventions/${id}`)).body;
+    expect(others.webhooks).toEqual([{ id: created.body.id, createdAt: expect.any(Number), own: false }]);
     const path = `/conventions/${id}/webhooks/${created.body.id}`;
     expectProblem(await api.call('DELETE', path, { as: 'police-59' }), 403, 'forbidden');
     expectProblem(await api.call('DELETE', path, { as: 'operator-62' }), 403, 'forbidden');
