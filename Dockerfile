@@ -39,7 +39,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
     && npm cache clean --force \
     && mkdir -p /data \
-    && chown node:node /data
+    && chown node:node /data \
+    && chmod 0700 /data
 COPY --from=build /app/dist ./dist
 # The mail renderer reads its templates from the source folder beside dist/.
 COPY activities/mail/templates ./activities/mail/templates

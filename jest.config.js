@@ -9,9 +9,9 @@ const swc = [
 ];
 const common = {
   testEnvironment: 'node',
-  // content-disposition 3 (from @fastify/swagger-ui) ships ESM only: jest must transform it.
-  transform: { '^.+\\.ts$': swc, '/node_modules/content-disposition/.+\\.js$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
+  // content-disposition 3 (from @fastify/swagger-ui) and jose 6 ship ESM only: jest must transform them.
+  transform: { '^.+\\.ts$': swc, '/node_modules/(content-disposition|jose)/.+\\.js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|jose)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
 
@@ -40,7 +40,7 @@ module.exports = {
       ...common,
       displayName: 'security',
       testMatch: ['<rootDir>/test/security/**/*.test.ts'],
-      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalSetup: '<rootDir>/test/security/global-setup.ts',
     },
     // The fleet under faults runs on the built stack (dist/): `npm test` builds it first.
     { ...common, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.test.ts'] },

@@ -7,11 +7,8 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, TypedSearchAttributes, type DataConverter } from '@temporalio/common';
 import type { TemporalConnectionConfig } from '../config/env';
-import {
-  conventionCreateSchema,
-  conventionWorkflowId,
-  type ConventionCreate,
-} from '../domain/convention/schema';
+import { conventionCreateInputSchema } from '../domain/convention/input-rules';
+import { conventionWorkflowId, type ConventionCreate } from '../domain/convention/schema';
 import { newConvention } from '../domain/lifecycle/decide';
 import type { Actor } from '../domain/lifecycle/events';
 import type { Refusal } from '../domain/lifecycle/refusal';
@@ -54,6 +51,8 @@ export interface ConventionSummary {
   nextDeadlineKind: string | null;
   nextActor: string | null;
   suspended: boolean | null;
+  /** Null for a convention that has not published its roles yet (started before they were). */
+  partyRoles: string[] | null;
   startTime: string;
 }
 
@@ -96,7 +95,7 @@ export class ConventionsClient {
     input: ConventionCreate,
     actor: Actor,
   ): Promise<{ conventionId: string; state: ConventionState }> {
-    const parsed = conventionCreateSchema.safeParse(input);
+    const parsed = conventionCreateInputSchema.safeParse(input);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       throw new ConventionError({ code: 'invalid', field: issue.path.join('.'), message: issue.message });
@@ -120,6 +119,7 @@ export class ConventionsClient {
           { key: searchAttributes.site, value: values.site },
           { key: searchAttributes.termNumber, value: 0 },
           { key: searchAttributes.suspended, value: false },
+          { key: searchAttributes.partyRoles, value: values.partyRoles },
         ]),
       });
     } catch (error) {
@@ -212,6 +212,7 @@ export class ConventionsClient {
         nextDeadlineKind: sa.get(searchAttributes.nextDeadlineKind) ?? null,
         nextActor: sa.get(searchAttributes.nextActor)?.join(', ') || null,
         suspended: sa.get(searchAttributes.suspended) ?? null,
+        partyRoles: sa.get(searchAttributes.partyRoles) ?? null,
         startTime: execution.startTime.toISOString(),
       });
       if (summaries.length >= limit) break;

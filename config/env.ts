@@ -111,6 +111,13 @@ const environmentSchema = z.object({
   ISCG_ENCRYPTION_KEY_ID: optionalString,
   ISCG_CODEC_TOKEN: optionalString,
   ISCG_CODEC_CORS_ORIGINS: optionalString,
+  /** The operators' OIDC issuer: the codec server verifies the access token the Web UI forwards. */
+  ISCG_CODEC_OIDC_ISSUER: z.url().optional(),
+  ISCG_CODEC_OIDC_AUDIENCE: optionalString,
+  ISCG_CODEC_OIDC_JWKS_URL: z.url().optional(),
+  ISCG_CODEC_OIDC_ROLE_CLAIM: z.string().default('roles'),
+  ISCG_CODEC_OIDC_OPERATOR_ROLE: z.string().default('iscg-operateur'),
+  ISCG_CODEC_OIDC_DEPARTEMENTS_CLAIM: z.string().default('iscg_departements'),
   ISCG_API_KEYS_FILE: optionalString,
   ISCG_API_KEYS: optionalString,
   PORT: port(3000),
@@ -150,6 +157,15 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
   }
   if (Boolean(value.TEMPORAL_TLS_CERT_PATH) !== Boolean(value.TEMPORAL_TLS_KEY_PATH))
     problems.push('TEMPORAL_TLS_CERT_PATH et TEMPORAL_TLS_KEY_PATH vont ensemble (mTLS)');
+  if (value.ISCG_CODEC_OIDC_ISSUER && !value.ISCG_CODEC_OIDC_AUDIENCE)
+    problems.push(
+      'ISCG_CODEC_OIDC_AUDIENCE: requis avec ISCG_CODEC_OIDC_ISSUER (l’audience des jetons du Web UI)',
+    );
+  // A secret in a URL that the Web UI hands to any visitor authenticates nobody.
+  if (value.ISCG_ENV === 'production' && value.ISCG_CODEC_TOKEN)
+    problems.push(
+      'ISCG_CODEC_TOKEN: refusé en production (le Web UI le donne à qui le demande); le serveur de codec vérifie le jeton OIDC de l’opérateur: ISCG_CODEC_OIDC_ISSUER et ISCG_CODEC_OIDC_AUDIENCE (docs/production.md)',
+    );
   if (value.SMTP_URL && !/^smtps?:\/\//.test(value.SMTP_URL))
     problems.push('SMTP_URL: attendu smtp://hôte:port ou smtps://hôte:port');
   if (problems.length > 0) throw new ConfigError(problems);

@@ -27,6 +27,7 @@ export interface SearchAttributeValues {
   nextDeadlineKind: string | null;
   nextActor: string[];
   suspended: boolean;
+  partyRoles: string[];
 }
 
 type Parties = ConventionData['parties'];
@@ -87,6 +88,11 @@ export function nextActorIds(view: ConventionView): string[] {
   }
 }
 
+/** Each role held by a party, once, in a stable order. */
+export function partyRolesOf(parties: Parties): string[] {
+  return [...new Set(Object.values(parties).map((party) => party.role))].sort();
+}
+
 export function searchAttributeValues(view: ConventionView): SearchAttributeValues {
   const next = view.nextDeadline;
   const employer = view.data.employerPartyId;
@@ -102,6 +108,7 @@ export function searchAttributeValues(view: ConventionView): SearchAttributeValu
     nextDeadlineKind: next?.kind ?? null,
     nextActor: actors,
     suspended: view.flags.suspended,
+    partyRoles: partyRolesOf(view.data.parties),
   };
 }
 

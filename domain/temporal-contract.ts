@@ -148,6 +148,8 @@ export const searchAttributes = {
   /** Every organisation expected to act next: a list, so a filter on one of them matches. */
   nextActor: defineSearchAttributeKey('IscgNextActor', SearchAttributeType.KEYWORD_LIST),
   suspended: defineSearchAttributeKey('IscgSuspended', SearchAttributeType.BOOL),
+  /** The roles the convention's parties hold: what a key bound to a role may list and reach. */
+  partyRoles: defineSearchAttributeKey('IscgPartyRoles', SearchAttributeType.KEYWORD_LIST),
 } as const;
 
 export const SEARCH_ATTRIBUTE_KEYS = Object.values(searchAttributes);

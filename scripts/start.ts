@@ -136,9 +136,28 @@ function localEncryption(dataDir: string): {
   };
 }
 
+/**
+ * The data folder holds the Temporal database, emails, keys and secrets: the owner's alone.
+ * Every process started here inherits a umask that keeps what it creates so (0700 / 0600); what
+ * an earlier start left more open is closed again.
+ */
+function ownerOnly(dataDir: string): void {
+  process.umask(0o077);
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const close = (dir: string) => {
+    fs.chmodSync(dir, 0o700);
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) close(file);
+      else if (entry.isFile()) fs.chmodSync(file, 0o600);
+    }
+  };
+  close(dataDir);
+}
+
 async function main() {
   const dataDir = env.ISCG_DATA_DIR;
-  fs.mkdirSync(dataDir, { recursive: true });
+  ownerOnly(dataDir);
   for (const [port, what, variable] of [
     [temporalPort, 'Temporal', 'TEMPORAL_PORT'],
     [uiPort, 'Temporal UI', 'TEMPORAL_UI_PORT'],

@@ -1,5 +1,6 @@
 import { type DataConverter, type PayloadCodec } from '@temporalio/common';
 import type { Environment } from '../config/env';
+import type { OidcSettings } from '../client/auth/oidc';
 import { AesGcmPayloadCodec, parseEncryptionKeys } from './payload-codec';
 
 /**
@@ -12,6 +13,8 @@ export interface EncryptionSettings {
   codecToken: string | null;
   /** Origins allowed to call the codec server (the Temporal UI's). */
   corsOrigins: string[];
+  /** How the operator's access token, forwarded by the UI, is verified. */
+  oidc: OidcSettings | null;
 }
 
 export function encryptionFromEnvironment(env: Environment): EncryptionSettings | null {
@@ -23,6 +26,17 @@ export function encryptionFromEnvironment(env: Environment): EncryptionSettings 
       .split(',')
       .map((o) => o.trim())
       .filter(Boolean),
+    oidc:
+      env.ISCG_CODEC_OIDC_ISSUER && env.ISCG_CODEC_OIDC_AUDIENCE
+        ? {
+            issuer: env.ISCG_CODEC_OIDC_ISSUER,
+            audience: env.ISCG_CODEC_OIDC_AUDIENCE,
+            ...(env.ISCG_CODEC_OIDC_JWKS_URL ? { jwksUrl: env.ISCG_CODEC_OIDC_JWKS_URL } : {}),
+            roleClaim: env.ISCG_CODEC_OIDC_ROLE_CLAIM,
+            operatorRole: env.ISCG_CODEC_OIDC_OPERATOR_ROLE,
+            departementsClaim: env.ISCG_CODEC_OIDC_DEPARTEMENTS_CLAIM,
+          }
+        : null,
   };
 }
 

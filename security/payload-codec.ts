@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { Payload, PayloadCodec } from '@temporalio/common';
+import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 
 /**
@@ -12,6 +12,12 @@ import { temporal } from '@temporalio/proto';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 const KEY_ID_METADATA = 'encryption-key-id';
+/**
+ * The convention (workflow id) a payload belongs to, in clear beside it and sealed into it (as
+ * authenticated data): the codec server decrypts a payload only for someone who may read that
+ * convention, and a payload cannot be passed off as another convention's.
+ */
+export const CONVENTION_METADATA = 'iscg-convention';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -62,22 +68,38 @@ export function generateKey(): string {
 const encode = (text: string) => new TextEncoder().encode(text);
 const decode = (bytes: Uint8Array | null | undefined) => new TextDecoder().decode(bytes ?? new Uint8Array());
 
+/** Payloads sealed before conventions were bound to them carry the key id alone. */
+function additionalData(keyId: string, conventionId: string | undefined): Buffer {
+  return Buffer.from(conventionId ? `${keyId}\n${conventionId}` : keyId);
+}
+
+/** The convention a sealed payload says it belongs to, or undefined (sealed before, or outside one). */
+export function conventionOf(payload: Payload): string | undefined {
+  const value = payload.metadata?.[CONVENTION_METADATA];
+  return value && value.length > 0 ? decode(value) : undefined;
+}
+
 export class AesGcmPayloadCodec implements PayloadCodec {
   constructor(private readonly config: EncryptionKeys) {}
 
   // async: a bad payload rejects the promise rather than throwing at the call.
   // eslint-disable-next-line @typescript-eslint/require-await
-  async encode(payloads: Payload[]): Promise<Payload[]> {
+  async encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
     const keyId = this.config.currentKeyId;
     const key = this.config.keys[keyId]!;
+    const conventionId = context?.workflowId;
     return payloads.map((payload) => {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
-      cipher.setAAD(Buffer.from(keyId));
+      cipher.setAAD(additionalData(keyId, conventionId));
       const plain = temporal.api.common.v1.Payload.encode(payload).finish();
       const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
       return {
-        metadata: { encoding: encode(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: encode(keyId) },
+        metadata: {
+          encoding: encode(ENCRYPTED_ENCODING),
+          [KEY_ID_METADATA]: encode(keyId),
+          ...(conventionId ? { [CONVENTION_METADATA]: encode(conventionId) } : {}),
+        },
         data: sealed,
       };
     });
@@ -93,7 +115,7 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       const data = Buffer.from(payload.data ?? new Uint8Array());
       if (data.length < IV_BYTES + TAG_BYTES) throw new Error('payload chiffré tronqué');
       const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
-      decipher.setAAD(Buffer.from(keyId));
+      decipher.setAAD(additionalData(keyId, conventionOf(payload)));
       decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
       const plain = Buffer.concat([
         decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)),

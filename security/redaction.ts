@@ -15,6 +15,16 @@ function maskEmail(address: string): string {
   return `${MASK}@${domain}`;
 }
 
+/** A webhook receiver's URL may carry a token in its path or query: its origin only. */
+function maskUrl(value: unknown): unknown {
+  if (typeof value !== 'string') return maskValue(value);
+  try {
+    return `${new URL(value).origin}/${MASK}`;
+  } catch {
+    return MASK;
+  }
+}
+
 function maskValue(value: unknown): unknown {
   if (typeof value === 'string') return value.length > 0 ? MASK : value;
   if (Array.isArray(value)) return value.map(maskValue);
@@ -29,7 +39,8 @@ export function redactPersonalData(value: unknown, parentKey = ''): unknown {
   const result: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
     // A representative's name, a signature's signer, a candidate: personal wherever they sit.
-    if (PERSONAL_KEYS.has(key) || (key === 'name' && parentKey === 'representative')) {
+    if (key === 'url') result[key] = maskUrl(inner);
+    else if (PERSONAL_KEYS.has(key) || (key === 'name' && parentKey === 'representative')) {
       result[key] = key === 'email' && typeof inner === 'string' ? maskEmail(inner) : maskValue(inner);
     } else result[key] = redactPersonalData(inner, key);
   }

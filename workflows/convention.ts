@@ -134,10 +134,14 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
   const pendingChanges = [...carried.pendingChanges];
   let changeSequence = carried.changeSequence;
   const webhookDeliveries = new Set<Promise<void>>();
+  // Each pending delivery's scope, by subscription: an unsubscription cancels them (and their retries).
+  const deliveryScopes = new Map<string, Set<CancellationScope>>();
   // The term this run lives; a renewal continues as new so that each run holds one term.
   let runTerm = snapshot.context.term?.number ?? 0;
   let changed = true;
   let publishedAttributes = '';
+  // Runs recorded before IscgPartyRoles existed did not upsert it: they start to at their next change.
+  let publishesPartyRoles = false;
 
   const recordChange = (previous: ConventionSnapshot, cause: StateChange['cause'], at: number) => {
     if (webhooks.length === 0) return;
@@ -198,7 +202,8 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
       if (known) return { ...known.result, replayed: true };
       const now = Date.now();
       advanceClock(now);
-      const decision = decide(snapshot, toEvent(request), applying);
+      // The validator judged the request by today's rules; replayed, it was accepted under its own.
+      const decision = decide(snapshot, toEvent(request), applying, 'recorded');
       if (!decision.ok) throw refusalFailure(decision.refusal);
       const previous = snapshot;
       snapshot = decision.snapshot;
@@ -255,6 +260,9 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     ({ id }) => {
       const index = webhooks.findIndex((w) => w.id === id);
       if (index >= 0) webhooks.splice(index, 1);
+      // Before this, deliveries already scheduled kept retrying for a day after an unsubscription.
+      if (index >= 0 && deliveryScopes.has(id) && patched('stop-deliveries-on-unsubscribe'))
+        for (const scope of deliveryScopes.get(id)!) scope.cancel();
       return { removed: index >= 0 };
     },
     {
@@ -270,24 +278,31 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
   const dispatchChanges = () => {
     for (const change of pendingChanges.splice(0))
       for (const subscription of webhooks) {
+        const scope = new CancellationScope();
+        const scopes = deliveryScopes.get(subscription.id) ?? new Set<CancellationScope>();
+        deliveryScopes.set(subscription.id, scopes.add(scope));
         const delivery = (async () => {
           const deliveryId = `${change.conventionId}.${change.sequence}.${subscription.id}`;
           try {
-            await deliverWebhook.executeWithOptions(
-              {
-                summary: `Notification webhook — ${subscription.client ?? subscription.id} (#${change.sequence})`,
-              },
-              [
+            await scope.run(() =>
+              deliverWebhook.executeWithOptions(
                 {
-                  deliveryId,
-                  subscriptionId: subscription.id,
-                  url: subscription.url,
-                  secret: subscription.secret,
-                  change,
+                  summary: `Notification webhook — ${subscription.client ?? subscription.id} (#${change.sequence})`,
                 },
-              ],
+                [
+                  {
+                    deliveryId,
+                    subscriptionId: subscription.id,
+                    url: subscription.url,
+                    secret: subscription.secret,
+                    change,
+                  },
+                ],
+              ),
             );
           } catch (error) {
+            // Cancelled by an unsubscription: nothing failed, nobody is waiting for it.
+            if (isCancellation(error) && scope.consideredCancelled) return;
             deliveryFailures.push({
               messageId: deliveryId,
               kind: 'webhook',
@@ -303,7 +318,11 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
           }
         })();
         webhookDeliveries.add(delivery);
-        void delivery.finally(() => webhookDeliveries.delete(delivery));
+        void delivery.finally(() => {
+          webhookDeliveries.delete(delivery);
+          scopes.delete(scope);
+          if (scopes.size === 0) deliveryScopes.delete(subscription.id);
+        });
       }
   };
 
@@ -345,10 +364,15 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
 
   const publish = () => {
     const current = state();
-    const values = searchAttributeValues(current);
-    const serialized = JSON.stringify(values);
+    publishesPartyRoles ||= patched('party-roles-attribute');
+    const { partyRoles, ...values } = searchAttributeValues(current);
+    const published = publishesPartyRoles ? { ...values, partyRoles } : values;
+    const serialized = JSON.stringify(published);
     if (serialized !== publishedAttributes) {
-      upsertSearchAttributes(typedAttributes(values));
+      upsertSearchAttributes([
+        ...typedAttributes(values),
+        ...(publishesPartyRoles ? [{ key: searchAttributes.partyRoles, value: partyRoles }] : []),
+      ]);
       publishedAttributes = serialized;
     }
     setCurrentDetails(currentDetails(current));
@@ -495,7 +519,7 @@ function prunedSentMessages(
   );
 }
 
-function typedAttributes(values: SearchAttributeValues): SearchAttributeUpdatePair[] {
+function typedAttributes(values: Omit<SearchAttributeValues, 'partyRoles'>): SearchAttributeUpdatePair[] {
   const date = (civil: string | null) => (civil ? [new Date(`${civil}T00:00:00Z`)] : []);
   return [
     { key: searchAttributes.phase, value: values.phase },

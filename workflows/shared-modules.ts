@@ -13,6 +13,7 @@
  */
 import { regexes as zodPatterns } from 'zod';
 import * as conventionSchemas from '../domain/convention/schema';
+import * as inputRules from '../domain/convention/input-rules';
 import * as eventSchemas from '../domain/lifecycle/events';
 import '../domain/idempotency';
 import '../domain/lifecycle/clock';
@@ -29,5 +30,6 @@ import '../domain/temporal-contract';
 // `lastIndex` on its patterns (z.email's among them) before each test: a frozen schema or pattern
 // throws. Freezing these containers ourselves keeps what they hold out of the SDK's walk.
 Object.freeze(conventionSchemas);
+Object.freeze(inputRules);
 Object.freeze(eventSchemas);
 Object.freeze(zodPatterns);

@@ -103,7 +103,7 @@ class Journal {
 
   private async writeSynced(file: string, content: string) {
     const temporary = `${file}.${process.pid}.tmp`;
-    const handle = await fs.open(temporary, 'w');
+    const handle = await fs.open(temporary, 'w', 0o600);
     try {
       await handle.writeFile(content);
       await handle.sync();
@@ -180,14 +180,15 @@ export function createMailer(
   let prepared: Promise<void> | null = null;
   const prepare = () =>
     (prepared ??= Promise.all([
-      fs.mkdir(config.journalDir, { recursive: true }),
-      fs.mkdir(config.outboxDir, { recursive: true }),
+      // Emails name people and addresses: readable by the service's account only.
+      fs.mkdir(config.journalDir, { recursive: true, mode: 0o700 }),
+      fs.mkdir(config.outboxDir, { recursive: true, mode: 0o700 }),
     ]).then(() => undefined));
 
   async function deliver(request: MailRequest, options: SendMailOptions): Promise<string[]> {
     const info = (await transport.sendMail(options)) as { message?: Buffer; rejected?: unknown[] };
     if (!config.smtpUrl && info.message)
-      await fs.writeFile(path.join(config.outboxDir, `${request.id}.eml`), info.message);
+      await fs.writeFile(path.join(config.outboxDir, `${request.id}.eml`), info.message, { mode: 0o600 });
     return (info.rejected ?? []).map((r) => (typeof r === 'string' ? r : (r as { address: string }).address));
   }
 

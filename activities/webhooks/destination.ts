@@ -16,13 +16,46 @@ export class DestinationError extends Error {
   }
 }
 
-/** Only ipaddr.js's "unicast" range is public; loopback, private, link-local, CGNAT... are not. */
+const GLOBAL_UNICAST = ipaddr.IPv6.parseCIDR('2000::/3');
+const NAT64_LOCAL_USE = ipaddr.IPv6.parseCIDR('64:ff9b:1::/48');
+
+/** The IPv4 address an IPv6 address carries in its last 32 bits, or at bits 16 to 48 (6to4). */
+function embeddedIPv4(address: ipaddr.IPv6, at: 'end' | '6to4'): ipaddr.IPv4 {
+  const bytes = address.toByteArray();
+  const start = at === 'end' ? 12 : 2;
+  return new ipaddr.IPv4(bytes.slice(start, start + 4));
+}
+
+function isPublicIPv4(address: ipaddr.IPv4): boolean {
+  return address.range() === 'unicast';
+}
+
+/**
+ * Whether an address may receive webhooks outside development. IPv4: ipaddr.js's "unicast" range
+ * only (not loopback, private, link-local, CGNAT, reserved...). IPv6: global unicast (2000::/3)
+ * outside the special-purpose ranges; the forms that carry an IPv4 address are judged by it
+ * (IPv4-mapped `::ffff:a.b.c.d`, NAT64 `64:ff9b::/96`, 6to4 `2002::/16`), and those that cannot be
+ * judged so are refused (IPv4-compatible `::a.b.c.d`, SIIT, Teredo, local-use NAT64).
+ */
 export function isPublicAddress(address: string): boolean {
-  if (!ipaddr.isValid(address)) return false;
-  let parsed = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress())
-    parsed = (parsed as ipaddr.IPv6).toIPv4Address();
-  return parsed.range() === 'unicast';
+  // `[::1]` as it appears in a URL's host.
+  const bare = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
+  if (!ipaddr.isValid(bare) || bare.includes('%')) return false;
+  const parsed = ipaddr.parse(bare);
+  if (parsed.kind() === 'ipv4') return isPublicIPv4(parsed as ipaddr.IPv4);
+  const v6 = parsed as ipaddr.IPv6;
+  if (v6.match(NAT64_LOCAL_USE)) return false;
+  switch (v6.range()) {
+    case 'ipv4Mapped':
+    case 'rfc6052':
+      return isPublicIPv4(embeddedIPv4(v6, 'end'));
+    case '6to4':
+      return isPublicIPv4(embeddedIPv4(v6, '6to4'));
+    case 'unicast':
+      return v6.match(GLOBAL_UNICAST);
+    default:
+      return false;
+  }
 }
 
 export interface DestinationPolicy {

@@ -152,7 +152,7 @@ function dutiesOfTerm(state: ConventionState): Action[] {
   actions.push({
     date: opens,
     type: 'RECORD_RENEWAL_DECISION',
-    payload: { decision: 'not_renew', decidedOn: opens, reason: 'fin du financement' },
+    payload: { decision: 'not_renew', decidedOn: opens, reason: 'financement-non-reconduit' },
     actor: party('etat'),
   });
   return actions;

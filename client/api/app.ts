@@ -1,4 +1,11 @@
-import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import * as http from 'node:http';
+import type { Socket } from 'node:net';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -6,13 +13,15 @@ import type { ConventionsClient } from '../conventions';
 import { KeyRing, type ApiKey } from '../auth/keys';
 import { principalFromKey } from '../auth/principal';
 import type { RouteContext } from './context';
-import { ApiProblem, toApiProblem } from './problem';
+import { ApiProblem, MAX_PARAM_LENGTH, toApiProblem, type Problem } from './problem';
+import { registerBodyTimeout, registerJsonParsers } from './json-body';
 import { problemSchema } from './schemas';
 import { conventionRoutes } from './routes/conventions';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { webhookRoutes } from './routes/webhooks';
-import { codecRoutes } from './routes/codec';
+import { codecAuthenticator, codecRoutes, type CodecRouteOptions } from './routes/codec';
+import type { OidcSettings } from '../auth/oidc';
 import type { PayloadCodec } from '@temporalio/common';
 
 export interface ApiOptions {
@@ -23,16 +32,61 @@ export interface ApiOptions {
   webhooks: { allowPrivateDestinations: boolean };
   /** Default per key, overridden by a key's own `rateLimit`. */
   rateLimit?: { max: number; perSeconds: number };
+  /** Per person logged in to the Web UI, for the codec server's calls. */
+  codecRateLimit?: { max: number; perSeconds: number };
+  /** Per client address, for whatever comes without a valid key: health, documentation, 401s. */
+  anonymousRateLimit?: { max: number; perSeconds: number };
+  /** How long a request body may take to arrive whole once its headers are in. */
+  bodyTimeoutMs?: number;
+  /** How long a /healthz answer is reused before Temporal is asked again. */
+  healthCacheMs?: number;
   /** How long one Temporal call may take before the request answers 503. */
   temporalTimeoutMs?: number;
   /** Where clients reach the API (OpenAPI `servers`). */
   publicUrl?: string;
   bodyLimit?: number;
   /** The Temporal UI's codec server, when payloads are encrypted. */
-  codec?: { codec: PayloadCodec; token: string | null; corsOrigins: string[] };
+  codec?: { codec: PayloadCodec; token: string | null; corsOrigins: string[]; oidc?: OidcSettings | null };
 }
 
 export const DEFAULT_RATE_LIMIT = { max: 300, perSeconds: 60 };
+export const DEFAULT_ANONYMOUS_RATE_LIMIT = { max: 120, perSeconds: 60 };
+export const DEFAULT_CODEC_RATE_LIMIT = { max: 3000, perSeconds: 60 };
+
+/** `instance` is the path of a route that matched; an address no route takes is not repeated. */
+function sendProblem(instance: string | undefined, reply: FastifyReply, problem: ApiProblem): FastifyReply {
+  const headers =
+    problem.code === 'unauthenticated' ? { ...UNAUTHENTICATED_HEADERS, ...problem.headers } : problem.headers;
+  return reply
+    .code(problem.status)
+    .headers(headers)
+    .type('application/problem+json')
+    .send(problem.toProblem(instance));
+}
+
+function routedPath(request: FastifyRequest): string | undefined {
+  return request.routeOptions.url === undefined ? undefined : request.url.split('?')[0];
+}
+
+/**
+ * Errors Node's HTTP parser raises before Fastify sees a request (headers or URL over 16 KiB, a
+ * request line it cannot read, a request that never completes): a problem, written on the socket.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const problem =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? new ApiProblem('headers_too_large', 'en-têtes ou adresse de plus de 16 Kio')
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new ApiProblem('timeout', 'requête incomplète dans le délai')
+        : new ApiProblem('malformed', 'requête HTTP illisible');
+  const body = JSON.stringify(problem.toProblem() satisfies Problem);
+  socket.end(
+    `HTTP/1.1 ${problem.status} ${http.STATUS_CODES[problem.status]}\r\n` +
+      'Content-Type: application/problem+json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
 
 const UNAUTHENTICATED_HEADERS = { 'www-authenticate': 'Bearer realm="iscg"' };
 
@@ -44,6 +98,12 @@ export async function buildApp(options: ApiOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 256 * 1024,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Errors raised before routing (bad percent-encoding, a segment too long): problems too.
+    frameworkErrors: (error, _request, reply) => {
+      void sendProblem(undefined, reply, toApiProblem(error));
+    },
+    clientErrorHandler: answerClientError,
   });
   // Bodies are validated with the domain's zod schemas (French messages, same rules as the
   // workflow); the JSON Schemas given to routes only document them.
@@ -51,16 +111,14 @@ export async function buildApp(options: ApiOptions): Promise<FastifyInstance> {
   // Responses are the workflow's own objects: no schema-driven serializer that could drop fields.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.decorateRequest('principal', null);
-  app.addContentTypeParser(
-    'application/merge-patch+json',
-    { parseAs: 'string' },
-    app.getDefaultJsonParser('error', 'error'),
-  );
+  registerJsonParsers(app);
+  registerBodyTimeout(app, options.bodyTimeoutMs ?? 10_000);
 
   const context: RouteContext = {
     conventions: options.conventions,
     temporalTimeoutMs: options.temporalTimeoutMs ?? 20_000,
     webhooks: options.webhooks,
+    healthCacheMs: options.healthCacheMs ?? 1_000,
   };
 
   app.setErrorHandler((error, request, reply) => {
@@ -71,34 +129,29 @@ export async function buildApp(options: ApiOptions): Promise<FastifyInstance> {
         'Temporal injoignable',
       );
     else if (problem.status >= 500) request.log.error({ err: error }, 'erreur interne');
-    const headers =
-      problem.code === 'unauthenticated'
-        ? { ...UNAUTHENTICATED_HEADERS, ...problem.headers }
-        : problem.headers;
-    return reply
-      .code(problem.status)
-      .headers(headers)
-      .type('application/problem+json')
-      .send(problem.toProblem(request.url.split('?')[0]));
+    return sendProblem(routedPath(request), reply, problem);
   });
+  // The unknown path is not repeated: it may be long, or carry what the caller should not have sent.
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .code(404)
-      .type('application/problem+json')
-      .send(
-        new ApiProblem(
-          'not_found',
-          `route inconnue: ${request.method} ${request.url.split('?')[0]}`,
-        ).toProblem(),
-      ),
+    sendProblem(
+      undefined,
+      reply,
+      new ApiProblem('not_found', `route inconnue (${request.method}): voir /openapi.json`),
+    ),
   );
 
   const ring = new KeyRing(options.keys);
+  // A person in the Web UI (an access token, or the embedded UI) decodes a history page by many
+  // small calls: their own budget, per person. A key keeps its own, codec calls included.
+  const limitOf = (key: string) =>
+    limits.get(key) ??
+    (key.startsWith('oidc:') || key === 'codec-ui-developpement'
+      ? (options.codecRateLimit ?? DEFAULT_CODEC_RATE_LIMIT)
+      : DEFAULT_RATE_LIMIT);
   const limits = new Map(
     options.keys.map((k) => [k.id, k.rateLimit ?? options.rateLimit ?? DEFAULT_RATE_LIMIT]),
   );
   const authenticate = (request: FastifyRequest): void => {
-    if (request.routeOptions.config?.public || request.routeOptions.url?.startsWith('/docs')) return;
     const header = request.headers.authorization;
     const token = typeof header === 'string' ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header)?.[1] : undefined;
     if (!token)
@@ -118,14 +171,14 @@ export async function buildApp(options: ApiOptions): Promise<FastifyInstance> {
       );
     request.principal = principalFromKey(key);
   };
-  app.addHook('onRequest', (request, _reply, done) => {
-    try {
-      authenticate(request);
-      done();
-    } catch (error) {
-      done(error as Error);
-    }
-  });
+
+  const rateLimited = (max: number, ttlMs: number, who: string) =>
+    new ApiProblem(
+      'rate_limited',
+      `limite de ${max} requêtes atteinte ${who}; réessayez dans ${Math.ceil(ttlMs / 1000)} s`,
+      {},
+      { 'retry-after': String(Math.ceil(ttlMs / 1000)) },
+    );
 
   await app.register(rateLimit, {
     global: true,
@@ -133,17 +186,41 @@ export async function buildApp(options: ApiOptions): Promise<FastifyInstance> {
     hook: 'preParsing',
     keyGenerator: (request) => request.principal?.keyId ?? request.ip,
     allowList: (request) => request.principal === null,
-    max: (_request, key) => limits.get(key)?.max ?? DEFAULT_RATE_LIMIT.max,
-    timeWindow: (_request, key) => (limits.get(key)?.perSeconds ?? DEFAULT_RATE_LIMIT.perSeconds) * 1000,
-    errorResponseBuilder: (_request, ctx) =>
-      new ApiProblem(
-        'rate_limited',
-        `limite de ${ctx.max} requêtes atteinte pour cette clé; réessayez dans ${Math.ceil(ctx.ttl / 1000)} s`,
-        {},
-        {
-          'retry-after': String(Math.ceil(ctx.ttl / 1000)),
-        },
-      ),
+    max: (_request, key) => limitOf(key).max,
+    timeWindow: (_request, key) => limitOf(key).perSeconds * 1000,
+    errorResponseBuilder: (_request, ctx) => rateLimited(ctx.max, ctx.ttl, 'pour cette clé'),
+  });
+
+  // Whatever arrives without a valid key (health, documentation, a wrong or missing key) is
+  // counted per client address, before the key is even looked at.
+  const anonymous = options.anonymousRateLimit ?? DEFAULT_ANONYMOUS_RATE_LIMIT;
+  const anonymousLimit = app.createRateLimit({
+    keyGenerator: (request) => `anonyme:${request.ip}`,
+    allowList: () => false,
+    max: anonymous.max,
+    timeWindow: anonymous.perSeconds * 1000,
+  });
+  const codecOptions: CodecRouteOptions | null = options.codec
+    ? { ...options.codec, oidc: options.codec.oidc ?? null, ring }
+    : null;
+  const codecCaller = codecOptions ? codecAuthenticator(codecOptions) : null;
+  app.addHook('onRequest', async (request) => {
+    const config = request.routeOptions.config;
+    const open = config?.public || request.routeOptions.url?.startsWith('/docs');
+    let refusal: ApiProblem | null = null;
+    if (!open)
+      try {
+        if (config?.codec && codecCaller) request.principal = await codecCaller(request);
+        else authenticate(request);
+      } catch (error) {
+        refusal = toApiProblem(error);
+      }
+    if (request.principal === null) {
+      const verdict = await anonymousLimit(request);
+      if (!verdict.isAllowed && verdict.isExceeded)
+        throw rateLimited(verdict.max, verdict.ttl, 'pour cette adresse sans clé valide');
+    }
+    if (refusal) throw refusal;
   });
 
   await app.register(swagger, {
@@ -177,7 +254,7 @@ export async function buildApp(options: ApiOptions): Promise<FastifyInstance> {
   conventionRoutes(app, context);
   eventRoutes(app, context);
   webhookRoutes(app, context);
-  if (options.codec) codecRoutes(app, { ...options.codec, ring });
+  if (codecOptions) codecRoutes(app, codecOptions);
 
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   return app;

@@ -1,7 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { ConventionsClient } from '../conventions';
-import { conventionAccess, type Principal } from '../auth/principal';
+import { conventionAccess, partiesAccess, type Principal } from '../auth/principal';
+import type { ConventionState } from '../../domain/temporal-contract';
 import { idempotencyKeySchema } from './schemas';
 import { ApiProblem, type ProblemDetail } from './problem';
 
@@ -11,8 +12,10 @@ declare module 'fastify' {
     principal: Principal | null;
   }
   interface FastifyContextConfig {
-    /** No authentication, no rate limit: health, OpenAPI document, docs. */
+    /** No key: health, OpenAPI document, docs (counted per address). */
     public?: boolean;
+    /** The Web UI's codec server: an operator's access token or key (routes/codec.ts). */
+    codec?: boolean;
   }
 }
 
@@ -21,6 +24,7 @@ export interface RouteContext {
   conventions: ConventionsClient;
   temporalTimeoutMs: number;
   webhooks: { allowPrivateDestinations: boolean };
+  healthCacheMs: number;
 }
 
 /** Runs a Temporal call under a deadline, so an unreachable server becomes a 503, not a hang. */
@@ -43,6 +47,23 @@ export function accessibleConvention(request: FastifyRequest, conventionId: stri
   throw new ApiProblem('forbidden', denial.reason);
 }
 
+/**
+ * The convention's state, once the key is known to reach it: its département (or list), then its
+ * parties (a role held, the key's party a party). Every route that reads or follows a convention
+ * goes through here; acts are checked again by the convention itself.
+ */
+export async function readableConvention(
+  context: RouteContext,
+  request: FastifyRequest,
+  conventionId: string,
+): Promise<ConventionState> {
+  const id = accessibleConvention(request, conventionId);
+  const state = await withTemporal(context, () => context.conventions.get(id));
+  const denial = partiesAccess(principalOf(request), id, state.data.parties);
+  if (denial) throw new ApiProblem('forbidden', denial.reason);
+  return state;
+}
+
 export function issuesOf(error: z.ZodError, prefix = ''): ProblemDetail[] {
   return error.issues.map((issue) => ({
     field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'),
@@ -63,14 +84,24 @@ export function parseOr422<S extends z.ZodType>(schema: S, value: unknown, prefi
 }
 
 export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
+  // Node joins repeated headers with ", ": count them on the raw list to say what is wrong.
+  const raw = request.raw.rawHeaders;
+  let sent = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === 'idempotency-key') sent++;
   const header = request.headers['idempotency-key'];
+  // A proxy may have folded two headers into one list ("a, b"): a key never holds a comma.
+  const listed = typeof header === 'string' && header.includes(',') ? header.split(',').length : 1;
+  if (sent > 1 || listed > 1)
+    throw new ApiProblem(
+      'invalid',
+      `Idempotency-Key: un seul en-tête par requête (${Math.max(sent, listed)} reçus); une clé identifie une seule requête`,
+      { field: 'Idempotency-Key' },
+    );
   if (header === undefined) return undefined;
   const parsed = idempotencyKeySchema.safeParse(header);
   if (!parsed.success)
-    throw new ApiProblem(
-      'invalid',
-      `Idempotency-Key: ${Array.isArray(header) ? 'un seul en-tête attendu' : parsed.error.issues[0]!.message}`,
-      { field: 'Idempotency-Key' },
-    );
+    throw new ApiProblem('invalid', `Idempotency-Key: ${parsed.error.issues[0]!.message}`, {
+      field: 'Idempotency-Key',
+    });
   return parsed.data;
 }

@@ -48,6 +48,7 @@ async function main(env: Environment) {
             codec: encryption.codec,
             token: encryption.codecToken,
             corsOrigins: encryption.corsOrigins,
+            oidc: encryption.oidc,
           },
         }
       : {}),

@@ -11,19 +11,25 @@ export const PROBLEM_CODES = {
   unauthenticated: { status: 401, title: 'Authentification requise' },
   forbidden: { status: 403, title: 'Action non autorisée' },
   not_found: { status: 404, title: 'Introuvable' },
+  timeout: { status: 408, title: 'Requête incomplète dans le délai' },
   refused: { status: 409, title: 'Refusé dans l’état actuel de la convention' },
   conflict: { status: 409, title: 'Clé d’idempotence déjà utilisée pour une autre requête' },
   exists: { status: 409, title: 'La convention existe déjà' },
   terminated: { status: 409, title: 'La convention est terminée' },
   payload_too_large: { status: 413, title: 'Corps de requête trop volumineux' },
+  uri_too_long: { status: 414, title: 'Adresse trop longue' },
   unsupported_media_type: { status: 415, title: 'Type de contenu non pris en charge' },
   invalid: { status: 422, title: 'Données invalides' },
   rate_limited: { status: 429, title: 'Trop de requêtes' },
+  headers_too_large: { status: 431, title: 'En-têtes trop volumineux' },
   internal: { status: 500, title: 'Erreur interne' },
   unavailable: { status: 503, title: 'Service temporairement indisponible' },
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;
+
+/** Fastify's `maxParamLength`: a longer path segment matches no route (414). */
+export const MAX_PARAM_LENGTH = 100;
 
 export interface ProblemDetail {
   field: string;
@@ -126,6 +132,7 @@ export function toApiProblem(error: unknown): ApiProblem {
       { 'retry-after': '5' },
     );
   const e = (error ?? {}) as FastifyLikeError;
+  // Fastify's and Node's own messages may quote the request (a URL, a body, a header): never sent.
   switch (e.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new ApiProblem(
@@ -137,11 +144,25 @@ export function toApiProblem(error: unknown): ApiProblem {
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new ApiProblem('malformed', 'corps JSON vide: envoyez un objet JSON (au moins {})');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new ApiProblem('malformed', `JSON illisible: ${e.message ?? ''}`.trim());
+      return new ApiProblem(
+        'malformed',
+        'JSON illisible: le corps n’est pas un document JSON valide (RFC 8259)',
+      );
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new ApiProblem('malformed', 'en-tête Content-Length incohérent avec le corps');
+    case 'FST_ERR_BAD_URL':
+      return new ApiProblem('malformed', 'adresse illisible: encodage « % » invalide');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new ApiProblem(
+        'uri_too_long',
+        `un segment de l’adresse dépasse ${MAX_PARAM_LENGTH} caractères (un identifiant de convention en compte au plus 80)`,
+      );
   }
-  if (error instanceof SyntaxError) return new ApiProblem('malformed', `JSON illisible: ${error.message}`);
+  if (error instanceof SyntaxError)
+    return new ApiProblem(
+      'malformed',
+      'JSON illisible: le corps n’est pas un document JSON valide (RFC 8259)',
+    );
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     const code: ProblemCode =
       e.statusCode === 401
@@ -150,14 +171,18 @@ export function toApiProblem(error: unknown): ApiProblem {
           ? 'forbidden'
           : e.statusCode === 404
             ? 'not_found'
-            : e.statusCode === 413
-              ? 'payload_too_large'
-              : e.statusCode === 415
-                ? 'unsupported_media_type'
-                : e.statusCode === 429
-                  ? 'rate_limited'
-                  : 'malformed';
-    return new ApiProblem(code, e.message ?? PROBLEM_CODES[code].title);
+            : e.statusCode === 408
+              ? 'timeout'
+              : e.statusCode === 413
+                ? 'payload_too_large'
+                : e.statusCode === 414
+                  ? 'uri_too_long'
+                  : e.statusCode === 415
+                    ? 'unsupported_media_type'
+                    : e.statusCode === 429
+                      ? 'rate_limited'
+                      : 'malformed';
+    return new ApiProblem(code, PROBLEM_CODES[code].title);
   }
   return new ApiProblem('internal', 'erreur interne: elle a été journalisée');
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { civilDateSchema, conventionCreateSchema, departementSchema } from '../../domain/convention/schema';
+import { conventionCreateInputSchema } from '../../domain/convention/input-rules';
+import { civilDateSchema, departementSchema } from '../../domain/convention/schema';
 import { IDEMPOTENCY_KEY_PATTERN } from '../../domain/idempotency';
 import {
   EXTERNAL_EVENT_TYPES,
@@ -33,7 +34,7 @@ export function requestSchema(schema: z.ZodType): JsonSchema {
   return json;
 }
 
-export const createBodySchema = conventionCreateSchema;
+export const createBodySchema = conventionCreateInputSchema;
 
 export const genericEventBodySchema = z
   .object({

@@ -21,6 +21,8 @@ function inList(name: string, values: string[]): string {
 export interface ListScope {
   departements: string[] | null;
   conventionIds: string[] | null;
+  /** A role key: conventions where a party holds it (or that have not published their roles yet). */
+  role?: string | null;
 }
 
 export function visibilityQuery(query: Partial<ListQuery>, scope: ListScope): string {
@@ -28,6 +30,10 @@ export function visibilityQuery(query: Partial<ListQuery>, scope: ListScope): st
   const sa = searchAttributes;
   if (scope.departements) clauses.push(inList(sa.departement.name, scope.departements));
   if (scope.conventionIds) clauses.push(inList('WorkflowId', scope.conventionIds));
+  // A convention started before IscgPartyRoles existed has none until its next change: the API
+  // then reads its parties to decide (conventionRoutes).
+  if (scope.role)
+    clauses.push(`(${sa.partyRoles.name} = ${quoteLiteral(scope.role)} OR ${sa.partyRoles.name} IS NULL)`);
   if (query.phase) clauses.push(`${sa.phase.name} = ${quoteLiteral(query.phase)}`);
   if (query.departement) clauses.push(`${sa.departement.name} = ${quoteLiteral(query.departement)}`);
   if (query.employer) clauses.push(`${sa.employer.name} = ${quoteLiteral(query.employer)}`);

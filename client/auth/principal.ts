@@ -86,8 +86,32 @@ export function creationAccess(principal: Principal, departement: string): Acces
 export function listScope(principal: Principal): {
   departements: string[] | null;
   conventionIds: string[] | null;
+  role: string | null;
 } {
   const grant = principal.grant;
-  if (grant.kind === 'party') return { departements: null, conventionIds: [...grant.conventions] };
-  return { departements: grant.departements ? [...grant.departements] : null, conventionIds: null };
+  if (grant.kind === 'party')
+    return { departements: null, conventionIds: [...grant.conventions], role: null };
+  return {
+    departements: grant.departements ? [...grant.departements] : null,
+    conventionIds: null,
+    role: grant.kind === 'party-role' ? grant.role : null,
+  };
+}
+
+/**
+ * Whether the key reaches a convention it is in the département (or list) of, given who the
+ * convention's parties are: a role key only where a party holds that role, a party key only where
+ * its party is one. Reading, listing, subscribing and acting all apply it.
+ */
+export function partiesAccess(
+  principal: Principal,
+  conventionId: string,
+  parties: Record<string, { role: string }>,
+): AccessDenial | null {
+  const grant = principal.grant;
+  if (grant.kind === 'party-role' && !Object.values(parties).some((p) => p.role === grant.role))
+    return { reason: `aucune partie de rôle "${grant.role}" dans la convention ${conventionId}` };
+  if (grant.kind === 'party' && !Object.hasOwn(parties, grant.partyId))
+    return { reason: `"${grant.partyId}" n’est pas partie à la convention ${conventionId}` };
+  return null;
 }

@@ -1,11 +1,13 @@
 import { initialTransition, transition, type AnyMachineSnapshot, type StateValue } from 'xstate';
-import { conventionWorkflowId, type ConventionCreate } from '../convention/schema';
+import { newProblems, reservedKeyPath } from '../convention/input-rules';
+import { conventionWorkflowId, type ConventionCreate, type ConventionData } from '../convention/schema';
 import type { ConventionContext } from './context';
 import type { Effect } from './effects';
 import {
   actorSchema,
   EVENT_LABELS,
   eventPayloadSchemas,
+  recordedPayloadSchemas,
   type Actor,
   type ClockEvent,
   type ExternalEvent,
@@ -16,8 +18,8 @@ import { authorize, resolveActor } from './authorization';
 import { behaviourOf, type LifecycleBehaviour } from './behaviour';
 import { freshRecruitment } from './apply';
 import { conventionMachine, GUARD_RULES } from './machine';
-import { refused, invalid, type Refusal } from './refusal';
-import type { Rule } from './rules';
+import { forbidden, refused, invalid, type Refusal } from './refusal';
+import { patchedData, type Rule } from './rules';
 import { PHASE_LABELS, phaseOf } from './phase';
 
 export type ConventionSnapshot = ReturnType<typeof conventionMachine.resolveState>;
@@ -65,12 +67,21 @@ export function newConvention(create: ConventionCreate, actor: Actor, at: number
   return snapshot;
 }
 
+/**
+ * Which rules an event's input is judged by: `current` for what is sent now (API, CLI, update
+ * validators), `recorded` for an event a convention already accepted, replayed from its history
+ * under the rules it was accepted by (the update handler).
+ */
+export type InputRules = 'current' | 'recorded';
+
 /** Checks a payload against its event's schema; the refusal names the first bad field. */
 export function parsePayload<T extends ExternalEventType>(
   type: T,
   payload: unknown,
+  rules: InputRules = 'current',
 ): { ok: true; payload: ExternalEvent['payload'] } | { ok: false; refusal: Refusal } {
-  const schema = eventPayloadSchemas[type] as (typeof eventPayloadSchemas)[T] | undefined;
+  const schemas = rules === 'current' ? eventPayloadSchemas : recordedPayloadSchemas;
+  const schema = schemas[type] as (typeof eventPayloadSchemas)[T] | undefined;
   if (!isExternalEventType(type) || !schema)
     return { ok: false, refusal: invalid('type', `événement inconnu ${describeType(type)}`) };
   const parsed = schema.safeParse(payload ?? {});
@@ -127,6 +138,62 @@ export function acceptedEvents(snapshot: ConventionSnapshot): ExternalEventType[
   return (Object.keys(EVENT_LABELS) as ExternalEventType[]).filter((type) => types.has(type));
 }
 
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keysA = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const keysB = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  return (
+    keysA.length === keysB.length &&
+    keysA.every((k) => sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
+}
+
+/**
+ * What an amendment (or the next term's patch) would make of the data, judged by the rules of
+ * today: a reserved name, a problem the data did not have (docs/lifecycle.md), or no change at all.
+ * A patch the schema refuses is left to the rules, which name the field.
+ */
+function dataRefusal(data: ConventionData, event: ExternalEvent): Refusal | null {
+  const [patch, prefix] =
+    event.type === 'AMEND'
+      ? [event.payload.patch, '']
+      : event.type === 'RECORD_RENEWAL_DECISION' && event.payload.decision === 'renew'
+        ? [event.payload.nextTermPatch, 'nextTermPatch.']
+        : [undefined, ''];
+  if (!patch) return null;
+  const reserved = reservedKeyPath(patch);
+  if (reserved)
+    return invalid(
+      `${prefix}${reserved}`,
+      `"${reserved.split('.').pop()}" est un nom réservé: il ne peut pas servir d’identifiant ni de champ`,
+    );
+  const result = patchedData(data, patch);
+  if ('refusal' in result) return null;
+  const problems = newProblems(data, result.data);
+  if (problems.length > 0) {
+    const details = problems.map((p) => ({ field: `${prefix}${p.field}`, message: p.message }));
+    return { ...invalid(details[0]!.field, details[0]!.message), details };
+  }
+  if (event.type === 'AMEND' && sameJson(result.data, data))
+    return refused('la modification ne change rien: la convention a déjà ces valeurs');
+  return null;
+}
+
+/** A sender bound to a role no party holds, or to a party that is not one, is refused first. */
+function outsiderRefusal(context: ConventionContext, actor: unknown): Refusal | null {
+  const sender = actorSchema.safeParse(actor);
+  if (!sender.success) return null;
+  if (sender.data.kind === 'party-role') {
+    const resolved = resolveActor(context, sender.data);
+    return 'code' in resolved && resolved.code === 'forbidden' ? resolved : null;
+  }
+  if (sender.data.kind === 'party' && !Object.hasOwn(context.data.parties, sender.data.partyId))
+    return forbidden(`"${sender.data.partyId}" n’est pas partie à cette convention`);
+  return null;
+}
+
 /**
  * Applies an external event if the convention's phase takes it, its payload is valid, its sender
  * may perform it and the rules allow it, in that order, under the given behaviour (the event's
@@ -136,6 +203,7 @@ export function decide(
   snapshot: ConventionSnapshot,
   event: ExternalEvent,
   behaviour: LifecycleBehaviour = behaviourOf(event),
+  rules: InputRules = 'current',
 ): Decision {
   if (!isExternalEventType(event.type))
     return {
@@ -145,9 +213,12 @@ export function decide(
         phase: phaseOf(snapshot),
       },
     };
+  // Who is out of the convention learns nothing of it, not even its phase.
+  const outsider = outsiderRefusal(snapshot.context, event.actor);
+  if (outsider) return { ok: false, refusal: outsider };
   if (!acceptedEvents(snapshot).includes(event.type))
     return { ok: false, refusal: explainRefusal(snapshot, event) };
-  const parsed = parsePayload(event.type, event.payload);
+  const parsed = parsePayload(event.type, event.payload, rules);
   if (!parsed.ok) return { ok: false, refusal: { ...parsed.refusal, phase: phaseOf(snapshot) } };
   const sender = actorSchema.safeParse(event.actor);
   if (!sender.success)
@@ -163,6 +234,8 @@ export function decide(
   const checked = { ...event, actor, payload: parsed.payload, behaviour } as ExternalEvent;
   const forbidden = authorize(snapshot.context, checked);
   if (forbidden) return { ok: false, refusal: { ...forbidden, phase: phaseOf(snapshot) } };
+  const inconsistent = rules === 'current' ? dataRefusal(snapshot.context.data, checked) : null;
+  if (inconsistent) return { ok: false, refusal: { ...inconsistent, phase: phaseOf(snapshot) } };
   if (!snapshot.can(checked)) return { ok: false, refusal: explainRefusal(snapshot, checked) };
   const [next, actions] = transition(conventionMachine, snapshot, checked);
   return { ok: true, snapshot: next, effects: effectsOf(actions) };

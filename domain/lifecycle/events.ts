@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { labelSchema, referenceSchema } from '../convention/labels';
 import { civilDateSchema, PARTY_ROLES, slugSchema } from '../convention/schema';
 import type { LifecycleBehaviour } from './behaviour';
 
@@ -7,22 +8,43 @@ import type { LifecycleBehaviour } from './behaviour';
  * bodies, Temporal update arguments and CLI input, and generate the OpenAPI document.
  */
 
-const reference = (what: string) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(120)
-    .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._/:#-]*$/u, {
-      message: `${what}: référence attendue (lettres, chiffres, espaces et . _ / : # -)`,
-    });
-
 /** Opaque references only: no personal file about candidates ever enters the system (art. 4). */
 const candidateRef = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, {
   message: 'référence de candidature opaque attendue (ex. "CAND-2027-004"), jamais un nom',
 });
 
-const freeText = (max: number) => z.string().trim().min(1).max(max);
+/** Why drafting is reopened (art. 1: the terms change before everyone has signed). */
+export const REOPEN_REASONS = [
+  'modification-des-termes',
+  'changement-de-partie',
+  'changement-de-financement',
+  'erreur-materielle',
+  'autre',
+] as const;
+/** Why the planned credits were not paid (art. 9: the suspensive clause). */
+export const NON_PAYMENT_REASONS = [
+  'retard-de-versement',
+  'credits-non-votes',
+  'credits-insuffisants',
+  'pieces-manquantes',
+  'autre',
+] as const;
+/** Why the parties do not renew (art. 9). */
+export const NOT_RENEWED_REASONS = [
+  'financement-non-reconduit',
+  'retrait-d-une-partie',
+  'besoin-couvert-autrement',
+  'evaluation-defavorable',
+  'autre',
+] as const;
+/** Why a draft is abandoned before it takes effect. */
+export const ABANDON_REASONS = [
+  'financement-non-obtenu',
+  'retrait-d-une-partie',
+  'recrutement-infructueux',
+  'projet-remplace',
+  'autre',
+] as const;
 
 /** Why an operator closes a line of the ledger without its payment (WRITE_OFF). */
 export const WRITE_OFF_REASONS = [
@@ -42,146 +64,222 @@ export const WRITE_OFF_REASON_LABELS: Record<WriteOffReason, string> = {
   autre: 'autre motif',
 };
 
-export const eventPayloadSchemas = {
-  AMEND: z
-    .object({
-      patch: z
-        .record(z.string(), z.unknown())
-        .describe('JSON Merge Patch (RFC 7386) appliqué aux données de la convention'),
-    })
-    .strict(),
-  SUBMIT_DRAFT: z.object({}).strict(),
-  COMPOSE_SELECTION_COMMITTEE: z
-    .object({
-      members: z
-        .array(
-          z
-            .object({
-              partyId: slugSchema,
-              authority: z.enum(['hierarchique', 'fonctionnelle', 'autre']),
-              title: freeText(160),
-            })
-            .strict(),
-        )
-        .min(1)
-        .max(12),
-    })
-    .strict(),
-  RECORD_APPLICATIONS: z
-    .object({
-      count: z.number().int().min(0).max(1000),
-      references: z.array(candidateRef).max(200).default([]),
-    })
-    .strict()
-    .refine((v) => v.references.length <= v.count, {
-      message: 'plus de références que de candidatures',
-      path: ['references'],
-    }),
-  RECORD_RECRUITMENT_DECISION: z.discriminatedUnion('outcome', [
-    z.object({ outcome: z.literal('selected'), candidateRef, startsOn: civilDateSchema.optional() }).strict(),
-    z.object({ outcome: z.literal('no_suitable_candidate') }).strict(),
-  ]),
-  SIGN: z
-    .object({
-      partyId: slugSchema,
-      signerName: freeText(120),
-      signerTitle: freeText(160),
-      signedOn: civilDateSchema,
-      eSignatureRef: reference('eSignatureRef').optional(),
-    })
-    .strict(),
-  REOPEN_DRAFTING: z.object({ reason: freeText(500) }).strict(),
-  RECORD_PAYMENT: z
-    .object({
-      itemId: z.string().min(1).max(80),
-      paidOn: civilDateSchema,
-      amountEur: z.number().positive().max(10_000_000).optional(),
-      reference: reference('reference').optional(),
-    })
-    .strict(),
-  RECORD_NON_PAYMENT: z
-    .object({ itemId: z.string().min(1).max(80), notedOn: civilDateSchema, reason: freeText(500).optional() })
-    .strict(),
-  WRITE_OFF: z
-    .object({
-      itemId: z.string().min(1).max(80),
-      reason: z.enum(WRITE_OFF_REASONS).describe('Motif de la clôture sans paiement'),
-      decidedOn: civilDateSchema.describe('Date de la décision de clore l’échéance'),
-      decisionRef: reference('decisionRef')
-        .optional()
-        .describe('Référence de la décision (arrêté, courrier)'),
-    })
-    .strict(),
-  SUBMIT_ACTIVITY_REPORT: z
-    .object({
-      termYear: z.number().int().min(1).max(3),
-      submittedOn: civilDateSchema,
-      documentRef: reference('documentRef'),
-      statistics: z
-        .record(slugSchema, z.number().int().min(0).max(1_000_000))
-        .refine((s) => Object.keys(s).length <= 50, { message: '50 indicateurs au plus' })
-        .describe(
-          'Indicateurs chiffrés du bilan (ex. {"personnes-recues": 412}); jamais de donnée nominative',
-        ),
-    })
-    .strict(),
-  SCHEDULE_COMMITTEE: z
-    .object({
-      termYear: z.number().int().min(1).max(3),
-      meetingDate: civilDateSchema,
-      meetingTime: z
-        .string()
-        .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'heure attendue au format HH:MM' })
-        .default('10:00'),
-      location: freeText(200).optional(),
-    })
-    .strict(),
-  RECORD_COMMITTEE_REVIEW: z
-    .object({
-      termYear: z.number().int().min(1).max(3),
-      heldOn: civilDateSchema,
-      recommendations: z.array(freeText(1000)).max(20).default([]),
-      minutesRef: reference('minutesRef').optional(),
-    })
-    .strict(),
-  DECLARE_VACANCY: z
-    .object({
-      vacantFrom: civilDateSchema,
-      reason: z.enum(['demission', 'fin-de-contrat', 'mutation', 'autre']).default('autre'),
-    })
-    .strict(),
-  RECORD_RENEWAL_DECISION: z.discriminatedUnion('decision', [
+/**
+ * How free text is read. Events are checked as sent today with the current rules (short labels
+ * without personal data, reasons from closed lists); the events a convention recorded earlier are
+ * replayed with the rules they were accepted under, so a running convention never changes course.
+ */
+interface TextRules {
+  label: (max: number) => z.ZodType<string>;
+  reference: (what: string) => z.ZodType<string>;
+  reason: <const T extends readonly [string, ...string[]]>(codes: T) => z.ZodType<T[number]>;
+  patch: (description: string) => z.ZodType<Record<string, unknown>>;
+}
+
+const CURRENT_TEXT: TextRules = {
+  label: labelSchema,
+  reference: referenceSchema,
+  reason: (codes) =>
+    z.enum(codes, { message: `motif attendu parmi: ${codes.join(', ')} (pas de texte libre)` }),
+  patch: (description) => mergePatch(description),
+};
+
+const RECORDED_TEXT: TextRules = {
+  label: (max) => z.string().trim().min(1).max(max),
+  reference: (what) =>
     z
+      .string()
+      .trim()
+      .min(1)
+      .max(120)
+      .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._/:#-]*$/u, {
+        message: `${what}: référence attendue (lettres, chiffres, espaces et . _ / : # -)`,
+      }),
+  // Free text then; its type is the current one so that both decide alike downstream.
+  reason: () => z.string().trim().min(1).max(500) as z.ZodType as z.ZodType<never>,
+  patch: (description) => z.record(z.string(), z.unknown()).describe(description),
+};
+
+const mergePatch = (description: string) =>
+  z
+    .record(z.string(), z.unknown())
+    .refine((patch) => nestingDepth(patch) <= MAX_PATCH_DEPTH, {
+      message: `JSON Merge Patch imbriqué sur ${MAX_PATCH_DEPTH} niveaux au plus (les données de la convention en ont 5)`,
+    })
+    .describe(description);
+
+/** Deepest nesting of objects and arrays, without recursion (a patch may come from anywhere). */
+export function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > MAX_PATCH_DEPTH) return deepest;
+    for (const inner of Object.values(current)) stack.push([inner, depth + 1]);
+  }
+  return deepest;
+}
+export const MAX_PATCH_DEPTH = 8;
+
+function payloadSchemas(text: TextRules) {
+  const { label, reference, reason } = text;
+  const mergePatch = text.patch;
+  return {
+    AMEND: z
       .object({
-        decision: z.literal('renew'),
-        decidedOn: civilDateSchema,
-        nextTermPatch: z
-          .record(z.string(), z.unknown())
+        patch: mergePatch('JSON Merge Patch (RFC 7386) appliqué aux données de la convention'),
+      })
+      .strict(),
+    SUBMIT_DRAFT: z.object({}).strict(),
+    COMPOSE_SELECTION_COMMITTEE: z
+      .object({
+        members: z
+          .array(
+            z
+              .object({
+                partyId: slugSchema,
+                authority: z.enum(['hierarchique', 'fonctionnelle', 'autre']),
+                title: label(100),
+              })
+              .strict(),
+          )
+          .min(1)
+          .max(12),
+      })
+      .strict(),
+    RECORD_APPLICATIONS: z
+      .object({
+        count: z.number().int().min(0).max(1000),
+        references: z.array(candidateRef).max(200).default([]),
+      })
+      .strict()
+      .refine((v) => v.references.length <= v.count, {
+        message: 'plus de références que de candidatures',
+        path: ['references'],
+      }),
+    RECORD_RECRUITMENT_DECISION: z.discriminatedUnion('outcome', [
+      z
+        .object({ outcome: z.literal('selected'), candidateRef, startsOn: civilDateSchema.optional() })
+        .strict(),
+      z.object({ outcome: z.literal('no_suitable_candidate') }).strict(),
+    ]),
+    SIGN: z
+      .object({
+        partyId: slugSchema,
+        signerName: label(120),
+        signerTitle: label(100).describe(
+          'Qualité du signataire (ex. "Préfète du Nord", "Secrétaire général, par délégation")',
+        ),
+        signedOn: civilDateSchema,
+        eSignatureRef: reference('eSignatureRef').optional(),
+      })
+      .strict(),
+    REOPEN_DRAFTING: z.object({ reason: reason(REOPEN_REASONS) }).strict(),
+    RECORD_PAYMENT: z
+      .object({
+        itemId: z.string().min(1).max(80),
+        paidOn: civilDateSchema,
+        amountEur: z.number().positive().max(10_000_000).optional(),
+        reference: reference('reference').optional(),
+      })
+      .strict(),
+    RECORD_NON_PAYMENT: z
+      .object({
+        itemId: z.string().min(1).max(80),
+        notedOn: civilDateSchema,
+        reason: reason(NON_PAYMENT_REASONS).optional(),
+      })
+      .strict(),
+    // Born with closed reasons: read the same way as sent and as recorded.
+    WRITE_OFF: z
+      .object({
+        itemId: z.string().min(1).max(80),
+        reason: z.enum(WRITE_OFF_REASONS).describe('Motif de la clôture sans paiement'),
+        decidedOn: civilDateSchema.describe('Date de la décision de clore l’échéance'),
+        decisionRef: reference('decisionRef')
           .optional()
+          .describe('Référence de la décision (arrêté, courrier)'),
+      })
+      .strict(),
+    SUBMIT_ACTIVITY_REPORT: z
+      .object({
+        termYear: z.number().int().min(1).max(3),
+        submittedOn: civilDateSchema,
+        documentRef: reference('documentRef'),
+        statistics: z
+          .record(slugSchema, z.number().int().min(0).max(1_000_000))
+          .refine((s) => Object.keys(s).length <= 50, { message: '50 indicateurs au plus' })
           .describe(
-            'Modifications pour la période suivante (nouveaux partenaires, financement), en JSON Merge Patch',
+            'Indicateurs chiffrés du bilan (ex. {"personnes-recues": 412}); jamais de donnée nominative',
           ),
       })
       .strict(),
-    z
+    SCHEDULE_COMMITTEE: z
       .object({
-        decision: z.literal('not_renew'),
-        decidedOn: civilDateSchema,
-        reason: freeText(500).optional(),
+        termYear: z.number().int().min(1).max(3),
+        meetingDate: civilDateSchema,
+        meetingTime: z
+          .string()
+          .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'heure attendue au format HH:MM' })
+          .default('10:00'),
+        location: label(120).optional().describe('Lieu de la réunion (ex. "préfecture, salle Jean Moulin")'),
       })
       .strict(),
-  ]),
-  DENOUNCE: z
-    .object({
-      partyId: slugSchema,
-      letterSentOn: civilDateSchema.describe(
-        'Date d’envoi de la lettre recommandée avec accusé de réception',
-      ),
-      letterReference: reference('letterReference').describe('Numéro du recommandé'),
-    })
-    .strict(),
-  ABANDON: z.object({ reason: freeText(500) }).strict(),
-} as const;
+    RECORD_COMMITTEE_REVIEW: z
+      .object({
+        termYear: z.number().int().min(1).max(3),
+        heldOn: civilDateSchema,
+        recommendations: z
+          .array(label(300))
+          .max(10)
+          .default([])
+          .describe('Préconisations du comité, en quelques mots chacune; le détail est au compte rendu'),
+        minutesRef: reference('minutesRef').optional(),
+      })
+      .strict(),
+    DECLARE_VACANCY: z
+      .object({
+        vacantFrom: civilDateSchema,
+        reason: z.enum(['demission', 'fin-de-contrat', 'mutation', 'autre']).default('autre'),
+      })
+      .strict(),
+    RECORD_RENEWAL_DECISION: z.discriminatedUnion('decision', [
+      z
+        .object({
+          decision: z.literal('renew'),
+          decidedOn: civilDateSchema,
+          nextTermPatch: mergePatch(
+            'Modifications pour la période suivante (nouveaux partenaires, financement), en JSON Merge Patch',
+          ).optional(),
+        })
+        .strict(),
+      z
+        .object({
+          decision: z.literal('not_renew'),
+          decidedOn: civilDateSchema,
+          reason: reason(NOT_RENEWED_REASONS).optional(),
+        })
+        .strict(),
+    ]),
+    DENOUNCE: z
+      .object({
+        partyId: slugSchema,
+        letterSentOn: civilDateSchema.describe(
+          'Date d’envoi de la lettre recommandée avec accusé de réception',
+        ),
+        letterReference: reference('letterReference').describe('Numéro du recommandé'),
+      })
+      .strict(),
+    ABANDON: z.object({ reason: reason(ABANDON_REASONS) }).strict(),
+  } as const;
+}
+
+/** The payload of each event as it may be sent: API bodies, CLI input, update validators. */
+export const eventPayloadSchemas = payloadSchemas(CURRENT_TEXT);
+/** The payload of each event as a convention may have recorded it: replay only (`decide`, 'recorded'). */
+export const recordedPayloadSchemas = payloadSchemas(RECORDED_TEXT);
 
 export type ExternalEventType = keyof typeof eventPayloadSchemas;
 export const EXTERNAL_EVENT_TYPES = Object.keys(eventPayloadSchemas) as ExternalEventType[];

@@ -164,7 +164,9 @@ test('the UI: read-only by policy, codec and login documented in its env file ex
     'TEMPORAL_CODEC_ENDPOINT',
   ])
     expect(example).toContain(variable);
-  expect(example).toMatch(/TEMPORAL_CODEC_ENDPOINT=https:\/\/[^\s]+\/codec\//);
+  // The codec's URL holds no secret (the UI serves it to anyone); the person's token is forwarded.
+  expect(example).toMatch(/TEMPORAL_CODEC_ENDPOINT=https:\/\/[^\s/]+\/codec$/m);
+  expect(example).toMatch(/^TEMPORAL_CODEC_PASS_ACCESS_TOKEN=true$/m);
 });
 
 test('the search attributes registered by the one-shot service are those of the contract', () => {

@@ -8,6 +8,7 @@ import { generateToken, hashToken } from '../../client/auth/keys';
 import { HTTP_DURATION_METRIC, HTTP_REQUESTS_METRIC } from '../../config/metrics';
 import { resolveCliPath } from '../../scripts/temporal-binaries';
 import { conventionCreate } from '../support/fixtures';
+import { OidcIssuer } from '../support/oidc-issuer';
 import { SmtpSink } from '../support/smtp-sink';
 import { freePort } from '../support/stack';
 import { Process, imageEnvironment } from './support/processes';
@@ -31,7 +32,9 @@ let worker: Process | null = null;
 let api: Process | null = null;
 const ports = { temporal: 0, api: 0, apiMetrics: 0, workerMetrics: 0 };
 const token = generateToken();
-const codecToken = randomBytes(24).toString('base64url');
+/** The operators' identity provider, on loopback; its access token is what the UI forwards. */
+let issuer: OidcIssuer;
+let accessToken = '';
 
 /** A file under the test's folder, as Docker mounts a secret. */
 function secret(name: string, content: string): string {
@@ -71,8 +74,9 @@ function appEnv(role: 'worker' | 'api'): NodeJS.ProcessEnv {
     : containerEnv({
         ...shared,
         ISCG_API_KEYS_FILE: path.join(dir, 'secrets', 'api-keys.yaml'),
-        ISCG_CODEC_TOKEN_FILE: path.join(dir, 'secrets', 'codec-token'),
         ISCG_CODEC_CORS_ORIGINS: 'https://temporal.iscg.example',
+        ISCG_CODEC_OIDC_ISSUER: issuer.url,
+        ISCG_CODEC_OIDC_AUDIENCE: 'iscg-codec',
       });
 }
 
@@ -131,13 +135,18 @@ beforeAll(async () => {
     `- id: ops\n  hash: ${hashToken(token)}\n  label: Opérateurs\n  actsAs:\n    kind: operator\n`,
   );
   secret('encryption-keys', `k1:${randomBytes(32).toString('base64')}\n`);
-  secret('codec-token', `${codecToken}\n`);
+  issuer = await new OidcIssuer().start();
+  accessToken = await issuer.token(
+    { roles: ['iscg-operateur'], iscg_departements: '*' },
+    { expiresIn: 3600 },
+  );
 }, 60_000);
 
 afterAll(async () => {
   for (const process of [api, worker]) if (process?.running) await process.stop('SIGKILL');
   await temporal?.stop('SIGTERM');
   await sink?.stop();
+  issuer?.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -218,7 +227,7 @@ test('with an API key, a convention is created and an event applied; the codec e
     401,
   );
 
-  // The Temporal UI's codec server, wired with the keys and the token from their files.
+  // The Temporal UI's codec server, wired with the keys from their file and the operator's token.
   const plain = defaultPayloadConverter.toPayload({ phase: 'recruitment' });
   const payload = {
     metadata: Object.fromEntries(
@@ -226,11 +235,15 @@ test('with an API key, a convention is created and an event applied; the codec e
     ),
     data: Buffer.from(plain.data!).toString('base64'),
   };
-  const origin = { origin: 'https://temporal.iscg.example', authorization: '' };
-  const encoded = await call('POST', `/codec/${codecToken}/encode`, { payloads: [payload] }, origin);
+  const origin = { origin: 'https://temporal.iscg.example', authorization: `Bearer ${accessToken}` };
+  const encoded = await call('POST', '/codec/encode', { payloads: [payload] }, origin);
   expect(encoded.status).toBe(200);
   expect(encoded.json.payloads[0].data).not.toBe(payload.data);
-  const decoded = await call('POST', `/codec/${codecToken}/decode`, encoded.json, origin);
+  const decoded = await call('POST', '/codec/decode', encoded.json, origin);
+  // Without the person's token, nothing.
+  expect((await call('POST', '/codec/decode', encoded.json, { ...origin, authorization: '' })).status).toBe(
+    401,
+  );
   expect(decoded).toMatchObject({ status: 200, json: { payloads: [{ data: payload.data }] } });
 });
 
@@ -259,8 +272,8 @@ test('metrics: the Temporal runtime’s from the worker, HTTP requests and proce
   );
   expect(fromApi).toContain(`${HTTP_DURATION_METRIC}_bucket`);
   expect(fromApi).toMatch(/^process_cpu_seconds_total /m);
-  // Route patterns only: the codec token never becomes a label.
-  expect(fromApi).not.toContain(codecToken);
+  // Route patterns only: no token ever becomes a label.
+  expect(fromApi).not.toContain(accessToken);
   // Metrics are not served on the API's own port.
   expect((await fetch(`http://127.0.0.1:${ports.api}/metrics`)).status).toBe(401);
 });
@@ -286,10 +299,10 @@ test('SIGTERM: each stops cleanly and exits 0 in time; every log line was JSON, 
     }
     const all = [...process.stdout, ...process.stderr].join('\n');
     expect(all).not.toContain(token);
-    expect(all).not.toContain(codecToken);
+    expect(all).not.toContain(accessToken);
   }
   expect(jsonLines(worker!).at(-1)?.msg).toBe('[worker] arrêté proprement');
   expect(jsonLines(api!).at(-1)?.msg).toBe('API arrêtée proprement');
-  // The API logged the codec calls, with the token masked.
-  expect(api!.stdout.join('\n')).toContain('/codec/[masqué]/decode');
+  // The API logged the codec calls, without the access token.
+  expect(api!.stdout.join('\n')).toContain('/codec/decode');
 });

@@ -227,14 +227,14 @@ function cases(itemId: string): Case[] {
       label: 'ABANDON',
       event: 'ABANDON',
       convention: 'drafting',
-      payload: () => ({ reason: 'projet arrêté' }),
+      payload: () => ({ reason: 'projet-remplace' }),
       allowed: [],
     },
     {
       label: 'REOPEN_DRAFTING',
       event: 'REOPEN_DRAFTING',
       convention: 'signature',
-      payload: () => ({ reason: 'reprendre le financement' }),
+      payload: () => ({ reason: 'changement-de-financement' }),
       allowed: [],
     },
   ];

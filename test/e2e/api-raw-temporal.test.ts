@@ -74,7 +74,7 @@ test('temporal workflow update execute --name applyEvent applies an event, with 
     '--name',
     'applyEvent',
     '--input',
-    '{"type":"ABANDON","payload":{"reason":"test"},"actor":{"kind":"party","partyId":"police"}}',
+    '{"type":"ABANDON","payload":{"reason":"autre"},"actor":{"kind":"party","partyId":"police"}}',
   ]);
   expect(forbidden.code).not.toBe(0);
   expect(forbidden.stderr).toMatch(/réservé à: opérateur/);

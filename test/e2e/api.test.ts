@@ -316,7 +316,7 @@ describe('events', () => {
     expectProblem(unknownType, 422, 'invalid');
     expect(unknownType.body.field).toBe('type');
     const actor = await api.call('POST', `/conventions/${id}/events`, {
-      body: { type: 'ABANDON', payload: { reason: 'x' }, actor: { kind: 'operator' } },
+      body: { type: 'ABANDON', payload: { reason: 'autre' }, actor: { kind: 'operator' } },
     });
     expectProblem(actor, 422, 'invalid');
     const payload = await api.call('POST', `/conventions/${id}/events/record-payment`, {
@@ -328,13 +328,13 @@ describe('events', () => {
     );
     const forbidden = await api.call('POST', `/conventions/${id}/events/abandon`, {
       as: 'prefecture-59',
-      body: { reason: 'projet arrêté' },
+      body: { reason: 'projet-remplace' },
     });
     expectProblem(forbidden, 403, 'forbidden');
     expect(forbidden.body.phase).toBe('drafting');
     const otherDepartement = await api.call('POST', `/conventions/${id}/events/abandon`, {
       as: 'operator-62',
-      body: { reason: 'projet arrêté' },
+      body: { reason: 'projet-remplace' },
     });
     expectProblem(otherDepartement, 403, 'forbidden');
     expect((await api.call('GET', `/conventions/${id}`)).body.history).toHaveLength(1);
@@ -343,9 +343,9 @@ describe('events', () => {
   test('a terminated convention answers 409: refused while it can still be read', async () => {
     const id = await createDraft(unique('api-end'));
     expect(
-      (await api.call('POST', `/conventions/${id}/events/abandon`, { body: { reason: 'fin' } })).status,
+      (await api.call('POST', `/conventions/${id}/events/abandon`, { body: { reason: 'autre' } })).status,
     ).toBe(200);
-    const after = await api.call('POST', `/conventions/${id}/events/abandon`, { body: { reason: 'encore' } });
+    const after = await api.call('POST', `/conventions/${id}/events/abandon`, { body: { reason: 'autre' } });
     expect(after.status).toBe(409);
     expect(['terminated', 'refused']).toContain(after.body.code);
     const state = await eventually(
@@ -547,11 +547,14 @@ describe('webhooks', () => {
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ url: 'http://127.0.0.1:9/hook', client: 'prefecture-59' });
     expect(created.body.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
-    const state = (await api.call('GET', `/conventions/${id}`)).body;
+    const state = (await api.call('GET', `/conventions/${id}`, { as: 'prefecture-59' })).body;
     expect(state.webhooks).toEqual([
-      expect.objectContaining({ id: created.body.id, client: 'prefecture-59' }),
+      expect.objectContaining({ id: created.body.id, client: 'prefecture-59', own: true }),
     ]);
     expect(JSON.stringify(state)).not.toContain(created.body.secret);
+    // Another key sees that it exists, not where it goes.
+    const others = (await api.call('GET', `/conventions/${id}`)).body;
+    expect(others.webhooks).toEqual([{ id: created.body.id, createdAt: expect.any(Number), own: false }]);
     const path = `/conventions/${id}/webhooks/${created.body.id}`;
     expectProblem(await api.call('DELETE', path, { as: 'police-59' }), 403, 'forbidden');
     expectProblem(await api.call('DELETE', path, { as: 'operator-62' }), 403, 'forbidden');
@@ -603,7 +606,9 @@ describe('Temporal unreachable', () => {
       expectProblem(read, 503, 'unavailable');
       expect(read.headers.get('retry-after')).toBe('5');
       expectProblem(
-        await down.call('POST', '/conventions/convention-59-lille/events/abandon', { body: { reason: 'x' } }),
+        await down.call('POST', '/conventions/convention-59-lille/events/abandon', {
+          body: { reason: 'autre' },
+        }),
         503,
         'unavailable',
       );

@@ -152,7 +152,7 @@ test('send reads JSON or YAML bodies, repeats safely with an idempotency key, an
     conventionId,
     'abandon',
     '--data',
-    '{"reason":"x"}',
+    '{"reason":"autre"}',
     '--idempotency-key',
     `${slug}-jury`,
   ]);

@@ -230,7 +230,7 @@ function samplePayloads(): Record<ExternalEventType, Record<string, unknown>> {
     RECORD_APPLICATIONS: { count: 2, references: ['CAND-1'] },
     RECORD_RECRUITMENT_DECISION: { outcome: 'selected', candidateRef: 'CAND-1' },
     SIGN: { partyId: 'police', signerName: 'Signataire', signerTitle: 'Directeur', signedOn: day },
-    REOPEN_DRAFTING: { reason: 'reprise' },
+    REOPEN_DRAFTING: { reason: 'modification-des-termes' },
     RECORD_PAYMENT: { itemId: dueItem, paidOn: day },
     RECORD_NON_PAYMENT: { itemId: dueItem, notedOn: day },
     WRITE_OFF: { itemId: dueItem, reason: 'creance-irrecouvrable', decidedOn: day },
@@ -245,7 +245,7 @@ function samplePayloads(): Record<ExternalEventType, Record<string, unknown>> {
     DECLARE_VACANCY: { vacantFrom: addDays(day, 5) },
     RECORD_RENEWAL_DECISION: { decision: 'renew', decidedOn: day },
     DENOUNCE: { partyId: 'commune-lille', letterSentOn: day, letterReference: 'RAR-1' },
-    ABANDON: { reason: 'arrêt' },
+    ABANDON: { reason: 'projet-remplace' },
   };
 }
 

@@ -132,6 +132,10 @@ test('listing: each key sees its own scope only, whatever filter it asks for', a
   expect(await visible('prefecture-62')).toEqual([C]);
   expect(await visible('association-a')).toEqual([A]);
   expect(await visible('association-a', '?departement=59')).toEqual([A]);
+  // A role no party holds in them: none of them, whatever the filter.
+  expect(await visible('gendarmerie-59')).toEqual([]);
+  expect(await visible('gendarmerie-59', '?departement=59')).toEqual([]);
+  expect(await visible('employer-59')).toEqual([A, B].sort());
 });
 
 test('amending: the préfecture and operators change terms; a party only its own contacts', async () => {
@@ -174,8 +178,8 @@ test('webhooks: subscribing follows the listing scope; only the subscriber or an
     'prefecture-59': 201,
     'prefecture-62': 403,
     'employer-59': 201,
-    // The body of a delivery says no more than the listing this key already sees.
-    'gendarmerie-59': 201,
+    // No gendarmerie party here: the key reads nothing of it, so it follows nothing of it either.
+    'gendarmerie-59': 403,
     'association-a': 201,
   });
   expect((await subscribe('association-a', B)).status).toBe(403);

@@ -6,7 +6,13 @@ import { signatoryPartyIds } from '../../domain/convention/completeness';
 import { addDays, addMonths, localDate } from '../../domain/calendar/dates';
 import { businessDayOnOrAfter } from '../../domain/calendar/business-days';
 import { subscribeWebhookUpdate } from '../../domain/temporal-contract';
-import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, parseEncryptionKeys } from '../../security/payload-codec';
+import {
+  AesGcmPayloadCodec,
+  CONVENTION_METADATA,
+  ENCRYPTED_ENCODING,
+  parseEncryptionKeys,
+} from '../../security/payload-codec';
+import { OidcIssuer } from '../support/oidc-issuer';
 import { completeConventionData } from '../support/fixtures';
 import { FaultStack, sleep } from '../support/faults-stack';
 import { ROOT } from '../support/stack';
@@ -51,7 +57,9 @@ const personal = Object.values(PERSONAL).flat();
 /** The relay refuses this one: its failure is recorded, without the address. */
 const REFUSED = PERSONAL.emails[1]!;
 const SMTP_PASSWORD = 'smtp-mot-de-passe-a-ne-jamais-journaliser';
-const CODEC_TOKEN = 'jeton-du-serveur-de-codec-a-ne-jamais-journaliser';
+/** The operators' identity provider; the access token the Web UI would forward to the codec. */
+let issuer: OidcIssuer;
+let accessToken = '';
 
 let stack: FaultStack;
 const problems: { status: number; text: string }[] = [];
@@ -61,6 +69,11 @@ let webhookSecret = '';
 jest.setTimeout(5 * 60_000);
 
 beforeAll(async () => {
+  issuer = await new OidcIssuer().start();
+  accessToken = await issuer.token(
+    { roles: ['iscg-operateur'], iscg_departements: ['59'] },
+    { expiresIn: 3600 },
+  );
   stack = new FaultStack({
     logDir: path.join(ROOT, 'test-results', 'security-logs'),
     keys: [
@@ -72,7 +85,8 @@ beforeAll(async () => {
     smtpUrl: (url) => url.replace('smtp://', `smtp://iscg:${SMTP_PASSWORD}@`),
     env: {
       LOG_LEVEL: 'debug',
-      ISCG_CODEC_TOKEN: CODEC_TOKEN,
+      ISCG_CODEC_OIDC_ISSUER: issuer.url,
+      ISCG_CODEC_OIDC_AUDIENCE: 'iscg-codec',
       ISCG_CODEC_CORS_ORIGINS: 'http://localhost:8233',
       PUBLIC_URL: 'https://iscg.example.gouv.fr',
     },
@@ -83,6 +97,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
   stack?.remove();
+  issuer?.close();
 });
 
 /** Calls the API and keeps every error answer for the scan. */
@@ -173,7 +188,7 @@ test('a convention full of personal data lives through every phase, refusals and
     (l: { kind: string; dueDate: string }) => l.kind === 'salary' && l.dueDate < today,
   );
   await act('record-payment', { itemId: first.id, paidOn: today, reference: PERSONAL.freeText[6] });
-  await act('record-non-payment', { itemId: second.id, notedOn: today, reason: PERSONAL.freeText[0] });
+  await act('record-non-payment', { itemId: second.id, notedOn: today, reason: 'credits-non-votes' });
   await act('submit-activity-report', {
     termYear: 1,
     submittedOn: today,
@@ -263,6 +278,18 @@ test('the history: timer and activity summaries name no one, and its payloads ar
   expect(leaks(summaries.join('\n'), personal)).toEqual([]);
   // Stored as Temporal keeps it (failures, markers, inputs), without the key.
   expect(leaks(JSON.stringify(history), personal)).toEqual([]);
+  // Every sealed payload names its convention (the codec server decodes by it), and only this one.
+  const sealedTo = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (!value || typeof value !== 'object') return;
+    const metadata = (value as { metadata?: Record<string, Uint8Array> }).metadata;
+    if (metadata?.encoding && Buffer.from(metadata.encoding).toString() === ENCRYPTED_ENCODING)
+      sealedTo.add(Buffer.from(metadata[CONVENTION_METADATA] ?? new Uint8Array()).toString());
+    Object.values(value).forEach(visit);
+  };
+  visit(history.events);
+  expect([...sealedTo]).toEqual([conventionId]);
 });
 
 test('error messages: no problem answer repeats personal data', () => {
@@ -339,15 +366,19 @@ test('a private destination that reached the convention anyway is refused at del
 });
 
 test('the logs of the worker, the API and Temporal hold no personal data and no secret', async () => {
-  // Exercise the codec server once with its token: its path must be masked in the request log.
-  const decode = await fetch(`${stack.apiUrl}/codec/${CODEC_TOKEN}/decode`, {
+  // Exercise the codec server once with an operator's access token: it must not reach the logs.
+  const decode = await fetch(`${stack.apiUrl}/codec/decode`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', origin: 'http://localhost:8233' },
+    headers: {
+      'content-type': 'application/json',
+      origin: 'http://localhost:8233',
+      authorization: `Bearer ${accessToken}`,
+    },
     body: JSON.stringify({ payloads: [] }),
   });
   expect(decode.status).toBe(200);
   await sleep(1_000);
-  const secrets = [...stack.secrets, webhookSecret, CODEC_TOKEN, SMTP_PASSWORD];
+  const secrets = [...stack.secrets, webhookSecret, accessToken, SMTP_PASSWORD];
   expect(webhookSecret).toMatch(/^whsec_/);
   for (const process of stack.processes()) {
     const output = process.output();
@@ -367,8 +398,8 @@ test('the logs of the worker, the API and Temporal hold no personal data and no 
       secrets: [],
     });
   }
-  // The logs did see the run: the mail refused for good, and the codec call with its path masked.
+  // The logs did see the run: the mail refused for good, and the codec call.
   const worker = stack.workers.map((w) => w.output()).join('\n');
   expect(worker).toMatch(/SMTP 550|refus/);
-  expect(stack.api.output()).toContain('/codec/[masqué]/decode');
+  expect(stack.api.output()).toContain('/codec/decode');
 });

@@ -83,6 +83,7 @@ export async function startApi(
     logger: process.env.TEST_LOG ? { level: 'info' } : false,
     webhooks: options.webhooks ?? { allowPrivateDestinations: true },
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    ...(options.anonymousRateLimit ? { anonymousRateLimit: options.anonymousRateLimit } : {}),
     ...(options.temporalTimeoutMs ? { temporalTimeoutMs: options.temporalTimeoutMs } : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });

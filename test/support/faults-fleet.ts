@@ -362,7 +362,7 @@ function rehearse(kind: LifeKind, slug: string, now: number, slot: number | null
         .send('RECORD_RENEWAL_DECISION', { decision: 'renew', decidedOn: r.today }, 'role-etat')
         .send(
           'RECORD_RENEWAL_DECISION',
-          { decision: 'not_renew', decidedOn: r.today, reason: 'financement non reconduit' },
+          { decision: 'not_renew', decidedOn: r.today, reason: 'financement-non-reconduit' },
           'operator',
         );
       break;
@@ -378,13 +378,13 @@ function rehearse(kind: LifeKind, slug: string, now: number, slot: number | null
           },
           'role-police',
         )
-        .send('ABANDON', { reason: 'financement retiré' }, 'operator', true);
+        .send('ABANDON', { reason: 'financement-non-obtenu' }, 'operator', true);
       break;
     case 'reopened':
       r.send('SUBMIT_DRAFT', {}, 'operator', true)
         .recruit(candidate)
         .signAll(['etat', 'police', 'cd59', 'procureur'])
-        .send('REOPEN_DRAFTING', { reason: 'montants à revoir' }, 'operator', true)
+        .send('REOPEN_DRAFTING', { reason: 'changement-de-financement' }, 'operator', true)
         .send('AMEND', { patch: { jobDescriptionRef: `FP-${slug}-v2` } }, 'operator')
         .send('SUBMIT_DRAFT', {}, 'role-etat', true);
       if (r.snapshot.value === 'recruitment' || JSON.stringify(r.snapshot.value).includes('recruit'))

@@ -142,7 +142,7 @@ test('a three-year term with every monthly payment and annual review', async () 
     await life.goTo('2029-10-01');
     await life.send(
       'RECORD_RENEWAL_DECISION',
-      { decision: 'not_renew', decidedOn: '2029-10-01', reason: 'fin du financement' },
+      { decision: 'not_renew', decidedOn: '2029-10-01', reason: 'financement-non-reconduit' },
       party('etat'),
     );
     await life.goTo('2030-03-02');
@@ -224,7 +224,7 @@ test('a recorded non-payment suspends the convention at once; the payment resume
     await life.goTo('2027-06-15');
     await life.send(
       'RECORD_NON_PAYMENT',
-      { itemId: 't1-cd59-annee-1', notedOn: '2027-06-15', reason: 'crédits non votés' },
+      { itemId: 't1-cd59-annee-1', notedOn: '2027-06-15', reason: 'credits-non-votes' },
       party('association'),
     );
     let state = await life.state();
@@ -314,7 +314,7 @@ test('the post falls vacant and a new recruitment runs while the convention stay
 test('a draft is abandoned in drafting', async () => {
   await h.withWorker(async () => {
     const life = await Life.create(h, conventionCreate('abandon'));
-    await life.send('ABANDON', { reason: 'projet retiré par la commune' }, OPERATOR);
+    await life.send('ABANDON', { reason: 'retrait-d-une-partie' }, OPERATOR);
     const outcome = await h.env.client.workflow.getHandle(life.conventionId).result();
     expect(outcome).toMatchObject({ phase: 'terminated', terminationReason: 'abandoned', terms: 0 });
     await life.recordHistories('abandoned-draft');

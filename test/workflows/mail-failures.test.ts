@@ -276,7 +276,7 @@ test('an abandon that comes in while a batch is out still sends its notice befor
       ],
     });
     await outNow;
-    await send(conventionId, 'ABANDON', { reason: 'projet retiré' });
+    await send(conventionId, 'ABANDON', { reason: 'projet-remplace' });
     release();
     const outcome = await h.env.client.workflow.getHandle(conventionId).result();
     expect(outcome).toMatchObject({ phase: 'terminated', terminationReason: 'abandoned' });

@@ -1,11 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { creationAccess, departementAccess, listScope, actorOf } from '../../auth/principal';
+import type { ConventionSummary } from '../../conventions';
+import type { ConventionState } from '../../../domain/temporal-contract';
+import {
+  actorOf,
+  creationAccess,
+  departementAccess,
+  listScope,
+  partiesAccess,
+  type Principal,
+} from '../../auth/principal';
 import {
   accessibleConvention,
   idempotencyKeyOf,
   parseOr422,
   principalOf,
+  readableConvention,
   withTemporal,
   type RouteContext,
 } from '../context';
@@ -25,6 +35,41 @@ import { sendEvent } from './events';
 const mergePatchSchema = z.record(z.string(), z.unknown(), {
   message: 'objet JSON attendu (JSON Merge Patch, RFC 7386)',
 });
+
+/**
+ * A listing keeps what the key may read. A role key's query already asks for its role; the
+ * conventions that have not published their roles yet, and those of a party key, are read to decide.
+ */
+async function withinParties(
+  context: RouteContext,
+  principal: Principal,
+  listed: ConventionSummary[],
+): Promise<ConventionSummary[]> {
+  const grant = principal.grant;
+  if (grant.kind === 'operator') return listed;
+  const kept: ConventionSummary[] = [];
+  for (const summary of listed) {
+    if (grant.kind === 'party-role' && summary.partyRoles !== null) {
+      if (summary.partyRoles.includes(grant.role)) kept.push(summary);
+      continue;
+    }
+    const state = await withTemporal(context, () => context.conventions.get(summary.conventionId));
+    if (!partiesAccess(principal, summary.conventionId, state.data.parties)) kept.push(summary);
+  }
+  return kept;
+}
+
+/** Each key sees its own subscriptions whole; others' only as existing (their URL may hold a token). */
+export function visibleSubscriptions(
+  state: ConventionState,
+  principal: Principal,
+): (ConventionState['webhooks'][number] | { id: string; createdAt: number; own: false })[] {
+  return state.webhooks.map((subscription) =>
+    subscription.client === principal.keyId
+      ? { ...subscription, own: true }
+      : { id: subscription.id, createdAt: subscription.createdAt, own: false as const },
+  );
+}
 
 function listQueryDoc(): Record<string, unknown> {
   const schema = requestSchema(listQuerySchema) as { properties: Record<string, unknown> };
@@ -94,9 +139,10 @@ export function conventionRoutes(app: FastifyInstance, context: RouteContext): v
         if (denial) throw new ApiProblem('forbidden', denial.reason);
       }
       const visibility = visibilityQuery(query, listScope(principal));
-      const conventions = await withTemporal(context, () =>
+      const listed = await withTemporal(context, () =>
         context.conventions.list(visibility, Math.min(query.limit, 100), query.limit),
       );
+      const conventions = await withinParties(context, principal, listed);
       return { count: conventions.length, conventions };
     },
   );
@@ -117,19 +163,8 @@ export function conventionRoutes(app: FastifyInstance, context: RouteContext): v
       },
     },
     async (request) => {
-      const principal = principalOf(request);
-      const id = accessibleConvention(request, request.params.id);
-      const state = await withTemporal(context, () => context.conventions.get(id));
-      const grant = principal.grant;
-      // A role key reads only the conventions where that role is held: contacts are not for others.
-      if (
-        grant.kind === 'party-role' &&
-        !Object.values(state.data.parties).some((p) => p.role === grant.role)
-      )
-        throw new ApiProblem('forbidden', `aucune partie de rôle "${grant.role}" dans la convention ${id}`);
-      if (grant.kind === 'party' && !Object.hasOwn(state.data.parties, grant.partyId))
-        throw new ApiProblem('forbidden', `"${grant.partyId}" n’est pas partie à la convention ${id}`);
-      return state;
+      const state = await readableConvention(context, request, request.params.id);
+      return { ...state, webhooks: visibleSubscriptions(state, principalOf(request)) };
     },
   );
 

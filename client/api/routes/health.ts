@@ -5,7 +5,33 @@ import { PROBLEM_REF } from './docs';
 
 const HEALTH_TIMEOUT_MS = 2_000;
 
+interface Health {
+  status: 'ok';
+  temporal: { namespace: string; serverVersion: string };
+}
+
 export function healthRoutes(app: FastifyInstance, context: RouteContext): void {
+  // One question to Temporal per period, whatever the number of callers: probes and load
+  // balancers poll this route, and anyone may call it.
+  let cached: { at: number; answer: Promise<Health> } | null = null;
+  const askTemporal = async (): Promise<Health> => {
+    const connection = context.conventions.client.connection;
+    try {
+      const info = await connection.withDeadline(Date.now() + HEALTH_TIMEOUT_MS, () =>
+        connection.workflowService.getSystemInfo({}),
+      );
+      return {
+        status: 'ok',
+        temporal: {
+          namespace: context.conventions.client.options.namespace,
+          serverVersion: info.serverVersion ?? '',
+        },
+      };
+    } catch {
+      throw new ApiProblem('unavailable', 'Temporal ne répond pas', {}, { 'retry-after': '5' });
+    }
+  };
+
   app.get(
     '/healthz',
     {
@@ -34,21 +60,14 @@ export function healthRoutes(app: FastifyInstance, context: RouteContext): void 
       },
     },
     async () => {
-      const connection = context.conventions.client.connection;
-      try {
-        const info = await connection.withDeadline(Date.now() + HEALTH_TIMEOUT_MS, () =>
-          connection.workflowService.getSystemInfo({}),
-        );
-        return {
-          status: 'ok',
-          temporal: {
-            namespace: context.conventions.client.options.namespace,
-            serverVersion: info.serverVersion ?? '',
-          },
-        };
-      } catch {
-        throw new ApiProblem('unavailable', 'Temporal ne répond pas', {}, { 'retry-after': '5' });
+      const now = Date.now();
+      if (!cached || now - cached.at >= context.healthCacheMs) {
+        const answer = askTemporal();
+        // A failure is cached for the period as well; the promise must not reject unobserved.
+        answer.catch(() => undefined);
+        cached = { at: now, answer };
       }
+      return cached.answer;
     },
   );
 }

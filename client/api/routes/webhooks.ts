@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { checkDestination, DestinationError } from '../../../activities/webhooks/destination';
 import { SIGNATURE_HEADER, WEBHOOK_EVENT_TYPE } from '../../../activities/webhooks/sender';
-import { accessibleConvention, parseOr422, principalOf, withTemporal, type RouteContext } from '../context';
+import {
+  accessibleConvention,
+  parseOr422,
+  principalOf,
+  readableConvention,
+  withTemporal,
+  type RouteContext,
+} from '../context';
 import { ApiProblem } from '../problem';
 import { requestSchema, webhookBodySchema } from '../schemas';
 import { conventionIdParams, problems } from './docs';
@@ -36,7 +43,7 @@ export function webhookRoutes(app: FastifyInstance, context: RouteContext): void
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const conventionId = accessibleConvention(request, request.params.id);
+      accessibleConvention(request, request.params.id);
       const body = parseOr422(webhookBodySchema, request.body ?? {});
       let url: URL;
       try {
@@ -46,6 +53,8 @@ export function webhookRoutes(app: FastifyInstance, context: RouteContext): void
           throw new ApiProblem('invalid', `url: ${error.message}`, { field: 'url' });
         throw error;
       }
+      // What a delivery says is the convention's phase and deadlines: only for keys that read it.
+      const { conventionId } = await readableConvention(context, request, request.params.id);
       const id = `wh-${randomBytes(8).toString('hex')}`;
       const secret = `whsec_${randomBytes(32).toString('base64url')}`;
       await withTemporal(context, () =>
@@ -90,9 +99,9 @@ export function webhookRoutes(app: FastifyInstance, context: RouteContext): void
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const conventionId = accessibleConvention(request, request.params.id);
       const webhookId = request.params.webhookId;
-      const state = await withTemporal(context, () => context.conventions.get(conventionId));
+      const state = await readableConvention(context, request, request.params.id);
+      const conventionId = state.conventionId;
       const subscription = state.webhooks.find((w) => w.id === webhookId);
       if (!subscription) throw new ApiProblem('not_found', `abonnement ${webhookId} introuvable`);
       if (subscription.client !== principal.keyId && principal.grant.kind !== 'operator')

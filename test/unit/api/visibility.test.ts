@@ -20,6 +20,10 @@ test('a listing query combines the key’s scope and the filters', () => {
     "WorkflowId IN ('convention-59-a')",
   );
   expect(visibilityQuery({}, { departements: null, conventionIds: null })).toBe('');
+  // A role key: where a party holds the role, or where the roles are not published yet (read then).
+  expect(visibilityQuery({}, { departements: ['67'], conventionIds: null, role: 'gendarmerie' })).toBe(
+    "IscgDepartement IN ('67') AND (IscgPartyRoles = 'gendarmerie' OR IscgPartyRoles IS NULL)",
+  );
 });
 
 test('string literals cannot be closed from inside', () => {

@@ -64,8 +64,13 @@ test('the actor the convention sees carries the key id as client name', () => {
   expect(actorOf(employer)).toEqual({ kind: 'party', partyId: 'association', client: 'asso' });
 });
 
-test('listings are scoped by département or by convention id', () => {
-  expect(listScope(operator)).toEqual({ departements: null, conventionIds: null });
-  expect(listScope(operator62)).toEqual({ departements: ['62', '2A'], conventionIds: null });
-  expect(listScope(employer)).toEqual({ departements: null, conventionIds: ['convention-59-lille-centre'] });
+test('listings are scoped by département, by convention id, and by the role a key acts for', () => {
+  expect(listScope(operator)).toEqual({ departements: null, conventionIds: null, role: null });
+  expect(listScope(operator62)).toEqual({ departements: ['62', '2A'], conventionIds: null, role: null });
+  expect(listScope(employer)).toEqual({
+    departements: null,
+    conventionIds: ['convention-59-lille-centre'],
+    role: null,
+  });
+  expect(listScope(prefecture59)).toEqual({ departements: ['59'], conventionIds: null, role: 'etat' });
 });

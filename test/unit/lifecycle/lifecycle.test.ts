@@ -204,7 +204,7 @@ describe('signature (art. 1)', () => {
       { partyId: 'cd59', signerName: 'X', signerTitle: 'P', signedOn: '2027-01-11' },
       party('cd59'),
     );
-    d.send('REOPEN_DRAFTING', { reason: 'montant à revoir' });
+    d.send('REOPEN_DRAFTING', { reason: 'changement-de-financement' });
     expect(d.phase).toBe('drafting');
     expect(d.context.signatures).toEqual({});
   });
@@ -419,12 +419,12 @@ describe('renewal and termination (art. 9)', () => {
 
   test('drafts and recruitments can be abandoned by operators only', () => {
     const d = new Driver(conventionCreate(), '2026-12-01');
-    expect(d.attempt('ABANDON', { reason: 'projet retiré' }, party('etat'))).toMatchObject({
+    expect(d.attempt('ABANDON', { reason: 'projet-remplace' }, party('etat'))).toMatchObject({
       code: 'forbidden',
     });
-    d.send('ABANDON', { reason: 'projet retiré' }, OPERATOR);
+    d.send('ABANDON', { reason: 'projet-remplace' }, OPERATOR);
     expect(d.phase).toBe('terminated');
-    expect(d.context.termination).toMatchObject({ reason: 'abandoned', detail: 'projet retiré' });
+    expect(d.context.termination).toMatchObject({ reason: 'abandoned', detail: 'projet-remplace' });
   });
 });
 

@@ -86,7 +86,7 @@ function eventArb(): fc.Arbitrary<{ type: ExternalEventType; payload: unknown; a
         signedOn: near,
       }),
     }),
-    fc.record({ type: fc.constant('REOPEN_DRAFTING' as const), payload: fc.constant({ reason: 'r' }) }),
+    fc.record({ type: fc.constant('REOPEN_DRAFTING' as const), payload: fc.constant({ reason: 'autre' }) }),
     fc.record({
       type: fc.constant('RECORD_PAYMENT' as const),
       payload: fc.record({
@@ -133,7 +133,7 @@ function eventArb(): fc.Arbitrary<{ type: ExternalEventType; payload: unknown; a
       type: fc.constant('DENOUNCE' as const),
       payload: fc.record({ partyId, letterSentOn: near, letterReference: fc.constant('1A-2') }),
     }),
-    fc.record({ type: fc.constant('ABANDON' as const), payload: fc.constant({ reason: 'r' }) }),
+    fc.record({ type: fc.constant('ABANDON' as const), payload: fc.constant({ reason: 'autre' }) }),
     fc.record({
       type: fc.constantFrom(...(['SIGN', 'RECORD_PAYMENT', 'AMEND', 'DENOUNCE'] as ExternalEventType[])),
       payload: fc.anything(),

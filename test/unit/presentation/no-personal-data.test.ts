@@ -142,7 +142,7 @@ function life(): [string, ConventionState][] {
   snap('active, payments late', d);
   d.send(
     'RECORD_NON_PAYMENT',
-    { itemId: 't1-etat-annee-1', notedOn: '2027-06-10', reason: PERSONAL.freeText[0] },
+    { itemId: 't1-etat-annee-1', notedOn: '2027-06-10', reason: 'credits-non-votes' },
     party('association'),
   );
   snap('suspended', d);
@@ -219,9 +219,9 @@ function life(): [string, ConventionState][] {
     outcome: 'selected',
     candidateRef: PERSONAL.candidateReferences[2],
   });
-  other.send('REOPEN_DRAFTING', { reason: PERSONAL.freeText[1] });
+  other.send('REOPEN_DRAFTING', { reason: 'changement-de-partie' });
   snap('back to drafting', other);
-  other.send('ABANDON', { reason: PERSONAL.freeText[1] });
+  other.send('ABANDON', { reason: 'recrutement-infructueux' });
   snap('abandoned', other);
   return steps;
 }
