@@ -69,6 +69,20 @@ export const eventPayloadSchemas = {
       signerTitle: freeText(160),
       signedOn: civilDateSchema,
       eSignatureRef: reference('eSignatureRef').optional(),
+      documentVersion: z
+        .number()
+        .int()
+        .min(1)
+        .max(100_000)
+        .optional()
+        .describe('Version du document signé; absente: la version courante (docs/documents.md)'),
+      documentSha256: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/, {
+          message: 'empreinte SHA-256 attendue: 64 chiffres hexadécimaux minuscules',
+        })
+        .optional()
+        .describe('SHA-256 du PDF signé; absente: celle de la version courante'),
     })
     .strict(),
   REOPEN_DRAFTING: z.object({ reason: freeText(500) }).strict(),
