@@ -13,6 +13,9 @@ import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { webhookRoutes } from './routes/webhooks';
 import { codecRoutes } from './routes/codec';
+import { documentRoutes } from './routes/documents';
+import { documensoRoutes, type DocumensoConfig } from './routes/documenso';
+import { createDocumentRenderer, type DocumentRenderer } from '../../activities/documents/render';
 import type { PayloadCodec } from '@temporalio/common';
 
 export interface ApiOptions {
@@ -28,6 +31,10 @@ export interface ApiOptions {
   /** Where clients reach the API (OpenAPI `servers`). */
   publicUrl?: string;
   bodyLimit?: number;
+  /** Renders documents on demand; created at the first document asked for when not given. */
+  documents?: DocumentRenderer;
+  /** The Documenso webhook receiver, when a secret is configured (docs/documents.md). */
+  documenso?: DocumensoConfig;
   /** The Temporal UI's codec server, when payloads are encrypted. */
   codec?: { codec: PayloadCodec; token: string | null; corsOrigins: string[] };
 }
@@ -161,7 +168,12 @@ export async function buildApp(options: ApiOptions): Promise<FastifyInstance> {
       tags: [
         { name: 'conventions', description: 'Créer, lire, rechercher, modifier' },
         { name: 'événements', description: 'Les actes du cycle de vie, un par route' },
+        { name: 'documents', description: 'La convention en PDF et DOCX, signée, et les bilans annuels' },
         { name: 'webhooks', description: 'Notifications signées des changements d’état' },
+        {
+          name: 'signature électronique',
+          description: 'Webhooks entrants d’un service de signature (Documenso)',
+        },
         { name: 'service', description: 'Santé et description' },
       ],
     },
@@ -177,6 +189,9 @@ export async function buildApp(options: ApiOptions): Promise<FastifyInstance> {
   conventionRoutes(app, context);
   eventRoutes(app, context);
   webhookRoutes(app, context);
+  let renderer = options.documents ?? null;
+  documentRoutes(app, context, () => (renderer ??= createDocumentRenderer()));
+  if (options.documenso) documensoRoutes(app, context, options.documenso);
   if (options.codec) codecRoutes(app, { ...options.codec, ring });
 
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });

@@ -64,7 +64,7 @@ function termDates(term: { number: number; startDate: CivilDate; endDate: CivilD
 
 /** The text of the first term as the data reads now (a draft when `version` is null). */
 export function firstTermSource(
-  context: ConventionContext,
+  context: Pick<ConventionContext, 'conventionId' | 'data'>,
   version: number | null,
 ): ConventionDocumentSource {
   const data = context.data;
@@ -97,8 +97,13 @@ export function renewalSource(context: ConventionContext, version: number): Conv
   };
 }
 
-/** The text of the term in force, for a convention that has no recorded version of it. */
-export function currentTermSource(context: ConventionContext): ConventionDocumentSource {
+/**
+ * The text as the data reads now, with no version: a draft before the signature phase, or the term
+ * in force of a convention started before versions existed.
+ */
+export function unversionedSource(
+  context: Pick<ConventionContext, 'conventionId' | 'data' | 'term'>,
+): ConventionDocumentSource {
   const term = context.term;
   if (!term) return firstTermSource(context, null);
   return {

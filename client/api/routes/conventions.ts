@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ConventionState } from '../../../domain/temporal-contract';
 import { z } from 'zod';
 import { creationAccess, departementAccess, listScope, actorOf } from '../../auth/principal';
 import {
@@ -29,6 +30,26 @@ const mergePatchSchema = z.record(z.string(), z.unknown(), {
 function listQueryDoc(): Record<string, unknown> {
   const schema = requestSchema(listQuerySchema) as { properties: Record<string, unknown> };
   return { type: 'object', properties: schema.properties };
+}
+
+/**
+ * The convention's state, once the key is known to read it: its département or convention, and for
+ * a party's key, a party of this convention (contacts and documents are not for others).
+ */
+export async function readableConvention(
+  context: RouteContext,
+  request: FastifyRequest,
+  conventionId: string,
+): Promise<ConventionState> {
+  const principal = principalOf(request);
+  const id = accessibleConvention(request, conventionId);
+  const state = await withTemporal(context, () => context.conventions.get(id));
+  const grant = principal.grant;
+  if (grant.kind === 'party-role' && !Object.values(state.data.parties).some((p) => p.role === grant.role))
+    throw new ApiProblem('forbidden', `aucune partie de rôle "${grant.role}" dans la convention ${id}`);
+  if (grant.kind === 'party' && !Object.hasOwn(state.data.parties, grant.partyId))
+    throw new ApiProblem('forbidden', `"${grant.partyId}" n’est pas partie à la convention ${id}`);
+  return state;
 }
 
 export function conventionRoutes(app: FastifyInstance, context: RouteContext): void {
@@ -116,21 +137,7 @@ export function conventionRoutes(app: FastifyInstance, context: RouteContext): v
         },
       },
     },
-    async (request) => {
-      const principal = principalOf(request);
-      const id = accessibleConvention(request, request.params.id);
-      const state = await withTemporal(context, () => context.conventions.get(id));
-      const grant = principal.grant;
-      // A role key reads only the conventions where that role is held: contacts are not for others.
-      if (
-        grant.kind === 'party-role' &&
-        !Object.values(state.data.parties).some((p) => p.role === grant.role)
-      )
-        throw new ApiProblem('forbidden', `aucune partie de rôle "${grant.role}" dans la convention ${id}`);
-      if (grant.kind === 'party' && !Object.hasOwn(state.data.parties, grant.partyId))
-        throw new ApiProblem('forbidden', `"${grant.partyId}" n’est pas partie à la convention ${id}`);
-      return state;
-    },
+    async (request) => readableConvention(context, request, request.params.id),
   );
 
   app.patch<{ Params: { id: string } }>(
