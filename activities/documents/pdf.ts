@@ -44,6 +44,32 @@ function fontOf(run: Pick<Run, 'bold' | 'italic'>): FontStyle {
   return 'regular';
 }
 
+const PDFUA_XMP = `
+        <rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
+            <pdfuaid:part>1</pdfuaid:part>
+        </rdf:Description>
+        <rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+            <pdfaExtension:schemas>
+                <rdf:Bag>
+                    <rdf:li rdf:parseType="Resource">
+                        <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+                        <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+                        <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+                        <pdfaSchema:property>
+                            <rdf:Seq>
+                                <rdf:li rdf:parseType="Resource">
+                                    <pdfaProperty:name>part</pdfaProperty:name>
+                                    <pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+                                    <pdfaProperty:category>internal</pdfaProperty:category>
+                                    <pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>
+                                </rdf:li>
+                            </rdf:Seq>
+                        </pdfaSchema:property>
+                    </rdf:li>
+                </rdf:Bag>
+            </pdfaExtension:schemas>
+        </rdf:Description>`;
+
 type Doc = InstanceType<typeof PDFDocument>;
 type Struct = ReturnType<Doc['struct']>;
 
@@ -98,8 +124,12 @@ export async function writePdf(
     if (doc.y + height > bottom()) doc.addPage();
   };
 
-  const add = (type: string, draw: () => void, options: Record<string, unknown> = {}): Struct => {
-    const element = doc.struct(type, options, [draw]);
+  const add = (type: string, draw: () => void, id?: string): Struct => {
+    const element = doc.struct(type, {}, [draw]);
+    // PDF/UA: a Note carries an identifier; set before the element is attached and written.
+    if (id)
+      (element as unknown as { dictionary: { data: Record<string, unknown> } }).dictionary.data.ID =
+        new String(id);
     root.add(element);
     return element;
   };
@@ -119,11 +149,15 @@ export async function writePdf(
     doc.moveDown(0.4);
     for (const number of notesOfSection.splice(0)) {
       const runs = parsed.notes.get(number) ?? [];
-      add('Note', () => {
-        doc.fontSize(SMALL);
-        runsText([{ text: `${superscript(number)} ` }, ...runs], { width, align: 'left', paragraphGap: 3 });
-        doc.fontSize(BODY);
-      });
+      add(
+        'Note',
+        () => {
+          doc.fontSize(SMALL);
+          runsText([{ text: `${superscript(number)} ` }, ...runs], { width, align: 'left', paragraphGap: 3 });
+          doc.fontSize(BODY);
+        },
+        `note-${number}`,
+      );
     }
     doc.moveDown(0.5);
   };
@@ -259,7 +293,7 @@ export async function writePdf(
     doc.markContent('Artifact', { type: 'Pagination' });
     const y = doc.page.height - 44;
     doc.font('regular').fontSize(8).fillColor('#444444');
-    doc.text(meta.footer, left, y, { width: width - 70, lineBreak: false });
+    doc.text(meta.footer, left, y, { width: width - 76, height: 10, ellipsis: true });
     doc.text(`page ${i + 1} / ${range.count}`, left + width - 70, y, {
       width: 70,
       align: 'right',
@@ -269,6 +303,8 @@ export async function writePdf(
     doc.endMarkedContent();
     doc.page.margins.bottom = saved;
   }
+  // PDF/UA-1 identification, with the extension schema PDF/A requires for a namespace it does not know.
+  (doc as unknown as { appendXML(xml: string): void }).appendXML(PDFUA_XMP);
   doc.end();
   await ended;
   return { bytes: Buffer.concat(chunks), pages: range.count };

@@ -203,7 +203,7 @@ export function createDocumentRenderer(templatesDir?: string): DocumentRenderer 
             keywords: `ISCG, convention, ${id}`,
             date: documentDate(source.term?.startDate),
             footer: frenchTypography(
-              `${convention.front.footer} — ${site} — ${version}${source.term ? ` — période ${source.term.number}` : ''}`,
+              `${convention.front.footer} — ${id} — ${version}${source.term ? ` — période ${source.term.number}` : ''}`,
             ),
           },
           filename: `${id}-${source.version === null ? 'projet' : `v${source.version}`}`,
@@ -224,7 +224,7 @@ export function createDocumentRenderer(templatesDir?: string): DocumentRenderer 
                 .sort()
                 .at(-1),
             ),
-            footer: frenchTypography(`${certificate.front.footer} — ${site} — ${version}`),
+            footer: frenchTypography(`${certificate.front.footer} — ${id} — ${version}`),
           },
           filename: `${id}-v${source.convention.version ?? 0}-signee`,
         };
@@ -239,7 +239,7 @@ export function createDocumentRenderer(templatesDir?: string): DocumentRenderer 
             subject: 'Bilan d’activité et préconisations du comité de suivi transmis au procureur (art. 8)',
             keywords: `ISCG, bilan, ${id}`,
             date: documentDate(source.year.review?.heldOn ?? source.year.yearEnd),
-            footer: frenchTypography(`${report.front.footer} — ${site} — ${year}`),
+            footer: frenchTypography(`${report.front.footer} — ${id} — ${year}`),
           },
           filename: `${id}-bilan-t${source.term.number}-annee-${source.year.termYear}`,
         };
