@@ -31,7 +31,9 @@ export default async function globalSetup(): Promise<void> {
   requireBuiltStack();
   const script = path.join(ROOT, 'scripts', 'debian-packages.mjs');
   const { ensureDebianPackages } = (await import(script)) as {
-    ensureDebianPackages(p: { name: string; executable: string; versionArgs?: string[] }[]): Promise<unknown>;
+    ensureDebianPackages: (
+      packages: { name: string; executable: string; versionArgs?: string[] }[],
+    ) => Promise<unknown>;
   };
   await ensureDebianPackages([
     { name: 'poppler-utils', executable: '/usr/bin/pdftotext', versionArgs: ['-v'] },
