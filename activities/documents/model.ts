@@ -75,7 +75,11 @@ function sitePhrases(data: ConventionData) {
     within: places.length ? md(frenchList(places.map(ofPlace))) : BLANK,
     ofPremises: places.length ? md(frenchList(places.map(ofPlace))) : BLANK,
     services: places.length ? md(frenchList(places.map(thePlace))) : `le service d’accueil ${BLANK}`,
-    areCalled: plural ? 'sont appelés' : 'est appelé',
+    areCalled: plural
+      ? 'sont appelés'
+      : thePlace(places[0] ?? '').startsWith('la ')
+        ? 'est appelée'
+        : 'est appelé',
     plural: plural ? 'nt' : '',
   };
 }
