@@ -1,4 +1,14 @@
-import { checkSignedDocument, missingDocuments, type DocumentRecord } from '../../../domain/documents/ledger';
+import {
+  checkSignedDocument,
+  missingDocuments,
+  summarize,
+  type DocumentRecord,
+} from '../../../domain/documents/ledger';
+import { conventionView } from '../../../domain/lifecycle/view';
+import { currentDetails } from '../../../domain/presentation';
+import type { ConventionState } from '../../../domain/temporal-contract';
+import { Driver, recruit } from '../../support/driver';
+import { conventionCreate } from '../../support/fixtures';
 import {
   frenchTypography,
   legalDate,
@@ -79,5 +89,30 @@ describe('French typography', () => {
     expect(representative('Préfète du Nord')).toBe('la préfète du Nord');
     expect(representative('Préfète du Nord', 'Claire Dupont')).toBe('Claire Dupont, préfète du Nord');
     expect(representative('ANISCG')).toBe('l’ANISCG');
+  });
+});
+
+describe('the Temporal UI’s details', () => {
+  test('name the current version and its hash, and say when it is still being rendered', () => {
+    const d = recruit(new Driver(conventionCreate(), '2026-12-01').send('SUBMIT_DRAFT', {}));
+    const records = missingDocuments(d.context, d.phase, [], d.now);
+    const state = (rendered: boolean): ConventionState => ({
+      ...conventionView(d.snapshot, d.now),
+      deliveryFailures: [],
+      webhooks: [],
+      changeSequence: 0,
+      sentMessages: 0,
+      run: { number: 1, historyLength: 1 },
+      documents: summarize(
+        records.map((r) => ({
+          ...r,
+          rendered: rendered ? { sha256: HASH, bytes: 51_000, pages: 5, renderer: 'r' } : null,
+        })),
+      ),
+    });
+    expect(currentDetails(state(true))).toContain(
+      `**Texte de la convention** : version 1 (à signer), SHA-256 \`${HASH}\` (5 pages). Télécharger : \`iscg document convention-59-lille-centre\``,
+    );
+    expect(currentDetails(state(false))).toContain('version 1 (à signer), empreinte en cours de calcul');
   });
 });
