@@ -248,5 +248,7 @@ test('a life of versions: signed, refused, reopened, attached, renewed', async (
       ['convention', 3, 2],
     ]);
     expect(state.deliveryFailures).toEqual([]);
+    // Kept for the replay tests: the first recorded life with versions (npm run record-histories).
+    await life.recordHistories('document-versions');
   });
 });
