@@ -113,7 +113,7 @@ export function conventionModel(front: ConventionFrontMatter, source: Convention
   const gendarmerieOnly = !data.site?.commissariat && !!data.site?.gendarmerieUnit;
   return {
     title: front.title,
-    draft: source.version === null,
+    draft: source.version === null && !source.inForceWithoutVersion,
     draftNotice: front.draftNotice,
     version: source.version,
     departement: md(`${departement(code).name} (${code})`),

@@ -193,7 +193,12 @@ export function createDocumentRenderer(templatesDir?: string): DocumentRenderer 
     switch (source.kind) {
       case 'convention': {
         const site = siteLabel(source.data);
-        const version = source.version === null ? 'projet non signable' : `version ${source.version}`;
+        const version =
+          source.version !== null
+            ? `version ${source.version}`
+            : source.inForceWithoutVersion
+              ? 'sans version (signée avant les versions)'
+              : 'projet non signable';
         return {
           parsed: conventionBlocks(source),
           meta: {
@@ -206,7 +211,7 @@ export function createDocumentRenderer(templatesDir?: string): DocumentRenderer 
               `${convention.front.footer} — ${id} — ${version}${source.term ? ` — période ${source.term.number}` : ''}`,
             ),
           },
-          filename: `${id}-${source.version === null ? 'projet' : `v${source.version}`}`,
+          filename: `${id}-${source.version !== null ? `v${source.version}` : source.inForceWithoutVersion ? 'en-vigueur' : 'projet'}`,
         };
       }
       case 'signed': {

@@ -26,6 +26,8 @@ export interface ConventionDocumentSource {
   data: ConventionData;
   /** A renewal's text names the term it continues and the partners that join. */
   renewal: { previousTerm: TermDates; newPartnerIds: string[] } | null;
+  /** The text in force of a convention signed before versions existed: not a draft, yet no version. */
+  inForceWithoutVersion?: true;
 }
 
 /** The yearly report sent to the procureur (art. 8), as the committee left it. */
@@ -113,6 +115,7 @@ export function unversionedSource(
     term: termDates(term),
     data: context.data,
     renewal: null,
+    inForceWithoutVersion: true,
   };
 }
 

@@ -12,6 +12,7 @@ import {
   firstTermSource,
   renewalSource,
   reportSource,
+  unversionedSource,
   type ConventionDocumentSource,
   type SignedDocumentSource,
 } from '../../domain/documents/sources';
@@ -228,6 +229,25 @@ test('a draft shows its blanks and says it cannot be signed', async () => {
   expect(text).toContain('Projet de convention, non signable');
   expect(text).toContain('à compter du ………');
   expect(text).toContain('projet non signable');
+
+  // A convention in force, signed before versions existed: its text, not marked as a draft.
+  const full = completeConventionData();
+  const inForce = unversionedSource({
+    conventionId: 'convention-59-ancienne',
+    data: full,
+    term: {
+      number: 1,
+      startDate: '2027-03-01',
+      endDate: '2030-02-28',
+      noticeDeadline: '2029-11-28',
+      concertationOpensOn: '2029-08-28',
+    },
+  });
+  const current = await renderer.render(inForce, 'pdf');
+  const currentText = asPdfReadsIt(pdfText(current.bytes, 'sans-version'));
+  expect(current.filename).toBe('convention-59-ancienne-en-vigueur.pdf');
+  expect(currentText).not.toContain('Projet de convention');
+  expect(currentText).toContain('sans version (signée avant les versions)');
 });
 
 test('a renewal’s new term gets its own text, with its new partner and amounts', async () => {
