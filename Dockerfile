@@ -42,8 +42,9 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
     && chown node:node /data \
     && chmod 0700 /data
 COPY --from=build /app/dist ./dist
-# The mail renderer reads its templates from the source folder beside dist/.
+# The mail and document renderers read their templates from the source folders beside dist/.
 COPY activities/mail/templates ./activities/mail/templates
+COPY activities/documents/templates ./activities/documents/templates
 COPY --chmod=0755 deploy/docker-entrypoint.sh ./deploy/
 # The base image's `node` user, by id so that Kubernetes' runAsNonRoot can check it.
 USER 1000:1000

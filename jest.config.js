@@ -42,6 +42,13 @@ module.exports = {
       testMatch: ['<rootDir>/test/security/**/*.test.ts'],
       globalSetup: '<rootDir>/test/security/global-setup.ts',
     },
+    // Rendered documents read back with Poppler and checked by veraPDF (installed by the setup).
+    {
+      ...common,
+      displayName: 'documents',
+      testMatch: ['<rootDir>/test/documents/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/documents/global-setup.ts',
+    },
     // The fleet under faults runs on the built stack (dist/): `npm test` builds it first.
     { ...common, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.test.ts'] },
     {

@@ -1,5 +1,11 @@
 import type { MailOutcome, MailRequest } from '../domain/mail/mail-request';
-import type { WebhookDelivery, WebhookOutcome } from '../domain/temporal-contract';
+import type {
+  RenderDocumentRequest,
+  RenderDocumentResult,
+  WebhookDelivery,
+  WebhookOutcome,
+} from '../domain/temporal-contract';
+import type { DocumentRenderer } from './documents/render';
 import type { Mailer } from './mail/mailer';
 import type { WebhookSender } from './webhooks/sender';
 
@@ -11,14 +17,21 @@ export interface ConventionActivities {
   /** Sends each message once (journal), in order; one transient failure fails the batch for a retry. */
   sendMails(requests: MailRequest[]): Promise<MailOutcome[]>;
   deliverWebhook(delivery: WebhookDelivery): Promise<WebhookOutcome>;
+  /** Renders a document's PDF in the worker and answers its SHA-256: the workflow keeps the hash, never the file. */
+  renderDocument(request: RenderDocumentRequest): Promise<RenderDocumentResult>;
 }
 
 export interface ActivityDependencies {
   mailer: Mailer;
   webhooks: WebhookSender;
+  documents: DocumentRenderer;
 }
 
-export function createActivities({ mailer, webhooks }: ActivityDependencies): ConventionActivities {
+export function createActivities({
+  mailer,
+  webhooks,
+  documents,
+}: ActivityDependencies): ConventionActivities {
   return {
     async sendMails(requests) {
       const outcomes: MailOutcome[] = [];
@@ -34,5 +47,14 @@ export function createActivities({ mailer, webhooks }: ActivityDependencies): Co
       return outcomes;
     },
     deliverWebhook: (delivery) => webhooks.deliver(delivery),
+    async renderDocument({ source }) {
+      const file = await documents.render(source, 'pdf');
+      return {
+        sha256: file.sha256,
+        bytes: file.bytes.length,
+        pages: file.pages ?? 0,
+        renderer: documents.revision,
+      };
+    },
   };
 }

@@ -9,6 +9,7 @@ import { ApplicationFailure, TypedSearchAttributes, type DataConverter } from '@
 import type { TemporalConnectionConfig } from '../config/env';
 import { conventionCreateInputSchema } from '../domain/convention/input-rules';
 import { conventionWorkflowId, type ConventionCreate } from '../domain/convention/schema';
+import type { DocumentRecord } from '../domain/documents/ledger';
 import { newConvention } from '../domain/lifecycle/decide';
 import type { Actor } from '../domain/lifecycle/events';
 import type { Refusal } from '../domain/lifecycle/refusal';
@@ -17,6 +18,7 @@ import { searchAttributeValues, staticDetails, staticSummary } from '../domain/p
 import {
   CONVENTION_WORKFLOW_TYPE,
   applyEventUpdate,
+  getDocumentsQuery,
   getStateQuery,
   searchAttributes,
   subscribeWebhookUpdate,
@@ -140,6 +142,19 @@ export class ConventionsClient {
     } catch (error) {
       if (error instanceof WorkflowNotFoundError)
         throw new ConventionError({ code: 'not_found', message: `convention ${conventionId} introuvable` });
+      throw error;
+    }
+  }
+
+  /** Every document version with its source (an empty list for conventions started before versions). */
+  async documents(conventionId: string): Promise<DocumentRecord[]> {
+    try {
+      return await this.client.workflow.getHandle(conventionId).query(getDocumentsQuery);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError)
+        throw new ConventionError({ code: 'not_found', message: `convention ${conventionId} introuvable` });
+      // A worker of a release before documents answers "unknown query": no version to show.
+      if (error instanceof Error && /getDocuments/.test(error.message)) return [];
       throw error;
     }
   }

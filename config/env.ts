@@ -50,6 +50,7 @@ export const SECRET_FILE_VARIABLES = [
   'TEMPORAL_API_KEY',
   'ISCG_ENCRYPTION_KEYS',
   'ISCG_CODEC_TOKEN',
+  'ISCG_DOCUMENSO_SECRET',
 ] as const;
 
 function withSecretFiles(env: NodeJS.ProcessEnv, problems: string[]): NodeJS.ProcessEnv {
@@ -120,6 +121,12 @@ const environmentSchema = z.object({
   ISCG_CODEC_OIDC_DEPARTEMENTS_CLAIM: z.string().default('iscg_departements'),
   ISCG_API_KEYS_FILE: optionalString,
   ISCG_API_KEYS: optionalString,
+  /** Documenso's webhook secret (X-Documenso-Secret): the receiver is on only when it is set. */
+  ISCG_DOCUMENSO_SECRET: optionalString.refine((v) => v === undefined || v.length >= 16, {
+    message: '16 caractères au moins (le secret est comparé tel quel à l’en-tête X-Documenso-Secret)',
+  }),
+  /** Départements whose conventions Documenso may sign (comma-separated codes); every one when unset. */
+  ISCG_DOCUMENSO_DEPARTEMENTS: optionalString,
   PORT: port(3000),
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

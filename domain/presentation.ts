@@ -290,6 +290,26 @@ function actionLine(view: ConventionView): string {
 }
 
 /**
+ * The current version of the text and its hash: what a party signs, and what to compare a file
+ * with (`sha256sum`). Hashes and version numbers say nothing about anyone.
+ */
+function documentLine(state: ConventionState): string | null {
+  const current = state.documents.find((d) => d.current);
+  if (!current) return null;
+  const hash = current.rendered
+    ? `SHA-256 \`${current.rendered.sha256}\` (${current.rendered.pages} pages)`
+    : 'empreinte en cours de calcul';
+  const role =
+    current.reason === 'renewal'
+      ? `texte de la période ${current.term}, décidé à la reconduction`
+      : state.phase === 'signature'
+        ? 'à signer'
+        : 'signée';
+  const reports = state.documents.filter((d) => d.kind === 'report').length;
+  return `**Texte de la convention** : version ${current.version} (${role}), ${hash}. Télécharger : \`iscg document ${state.conventionId}\`${reports > 0 ? ` ; ${reports} bilan(s) annuel(s) transmis au procureur` : ''}.`;
+}
+
+/**
  * Markdown shown as the workflow's current details: phase, who must act and by when, funding
  * status, then what else is pending. Written as of `view.today`, stated on the last line, since
  * Temporal keeps the text until the workflow next sets it.
@@ -312,6 +332,8 @@ export function currentDetails(state: ConventionState): string {
     );
   if (view.phase === 'signature' && Object.keys(view.signatures.collected).length > 0)
     lines.push(`**Déjà signée par** : ${who(view, Object.keys(view.signatures.collected))}.`);
+  const text = documentLine(state);
+  if (text) lines.push(text);
 
   if (view.phase === 'settling') {
     const open = view.ledger.filter((line) => !SETTLED_STATUSES.includes(line.status));

@@ -1,6 +1,8 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { ConventionCreate } from './convention/schema';
+import type { DocumentRecord, DocumentSummary, RenderedDocument } from './documents/ledger';
+import type { DocumentSource } from './documents/sources';
 import type { PersistedConvention } from './lifecycle/decide';
 import type { Effect } from './lifecycle/effects';
 import type { Actor, ExternalEventType } from './lifecycle/events';
@@ -92,6 +94,8 @@ export interface CarriedState {
   pendingChanges: StateChange[];
   changeSequence: number;
   runs: number;
+  /** Absent in runs started before documents had versions. */
+  documents?: DocumentRecord[];
 }
 
 export interface ConventionWorkflowInput {
@@ -112,7 +116,15 @@ export interface ConventionState extends ConventionView {
   changeSequence: number;
   sentMessages: number;
   run: { number: number; historyLength: number };
+  /** The versions of the convention's text and its yearly reports, with their SHA-256 (no sources). */
+  documents: DocumentSummary[];
 }
+
+/** What the worker renders to learn a document's hash: the frozen source, nothing else. */
+export interface RenderDocumentRequest {
+  source: DocumentSource;
+}
+export type RenderDocumentResult = RenderedDocument;
 
 /** Every external event: an Update whose validator refuses what the convention cannot accept. */
 export const applyEventUpdate = defineUpdate<EventResult, [EventRequest]>('applyEvent');
@@ -135,6 +147,8 @@ export const unsubscribeWebhookUpdate = defineUpdate<{ removed: boolean }, [{ id
 
 /** The whole public state: phase, parties, signatures, ledger, deadlines, history. */
 export const getStateQuery = defineQuery<ConventionState>('getState');
+/** Every document version with the source it renders from: the API renders documents from it. */
+export const getDocumentsQuery = defineQuery<DocumentRecord[]>('getDocuments');
 
 export const searchAttributes = {
   phase: defineSearchAttributeKey('IscgPhase', SearchAttributeType.KEYWORD),

@@ -1,6 +1,7 @@
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { createDocumentRenderer } from '../activities/documents/render';
 import { createMailer, type MailConfig } from '../activities/mail/mailer';
 import { createWebhookSender, type WebhookConfig } from '../activities/webhooks/sender';
 import type { TemporalConnectionConfig } from '../config/env';
@@ -31,7 +32,8 @@ export async function connectWorker(config: TemporalConnectionConfig): Promise<N
 export async function createConventionWorker(
   options: ConventionWorkerOptions,
 ): Promise<{ worker: Worker; close: () => void }> {
-  const mailer = createMailer(options.mail);
+  const documents = createDocumentRenderer();
+  const mailer = createMailer(options.mail, undefined, documents);
   const { workflowsPath, preloadModules } = conventionBundleOptions(require.resolve('../workflows'));
   const workflowSource = options.workflowBundlePath
     ? { workflowBundle: { codePath: options.workflowBundlePath } }
@@ -42,7 +44,7 @@ export async function createConventionWorker(
     taskQueue: options.taskQueue,
     ...workflowSource,
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
-    activities: createActivities({ mailer, webhooks: createWebhookSender(options.webhooks) }),
+    activities: createActivities({ mailer, webhooks: createWebhookSender(options.webhooks), documents }),
     ...options.overrides,
   });
   return { worker, close: () => mailer.close() };

@@ -17,6 +17,15 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { ConventionActivities } from '../activities';
+import { documentAttachments } from '../domain/documents/attachments';
+import {
+  checkSignedDocument,
+  describeRecord,
+  missingDocuments,
+  summarize,
+  type DocumentRecord,
+  type SignedDocumentClaim,
+} from '../domain/documents/ledger';
 import { IDEMPOTENCY_KEY_PATTERN, requestFingerprint } from '../domain/idempotency';
 import { nextClockWake } from '../domain/lifecycle/clock';
 import {
@@ -40,6 +49,7 @@ import { currentDetails, searchAttributeValues, type SearchAttributeValues } fro
 import { planReminders, type Wake } from '../domain/reminders/plan';
 import {
   applyEventUpdate,
+  getDocumentsQuery,
   getStateQuery,
   searchAttributes,
   subscribeWebhookUpdate,
@@ -78,6 +88,15 @@ const { deliverWebhook } = proxyActivities<ConventionActivities>({
     maximumInterval: '2 hours',
     maximumAttempts: 16,
   },
+});
+
+/**
+ * A document's PDF is rendered in the worker, which answers its SHA-256; the workflow keeps the
+ * hash. Rendering is deterministic, so a failure is a defect to fix: it retries until it renders.
+ */
+const { renderDocument } = proxyActivities<ConventionActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes' },
 });
 
 /** Keys are kept seven years, two full terms: a repeat after a renewal still gets its first answer. */
@@ -122,6 +141,10 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
   // accepted, so an update a history recorded before a refusal existed replays as it ran.
   const validating: LifecycleBehaviour = { termEdges, termEdgeRefusals: true };
   const applying: LifecycleBehaviour = { termEdges, termEdgeRefusals: false };
+  // Versions of the text, bound to signatures (docs/documents.md); runs recorded before keep none.
+  const documentsOn = patched('document-versions');
+  const documents: DocumentRecord[] = [...(carried.documents ?? [])];
+  const documentRenders = new Map<string, Promise<void>>();
   // No prototype: a key spelled "constructor" or "__proto__" is a key like any other.
   const idempotency: Record<string, IdempotencyRecord> = Object.assign(
     Object.create(null) as Record<string, IdempotencyRecord>,
@@ -176,7 +199,49 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     changeSequence,
     sentMessages: Object.keys(sentMessages).length,
     run: { number: carried.runs + 1, historyLength: workflowInfo().historyLength },
+    documents: summarize(documents),
   });
+
+  /** Renders, beside the main loop, each version whose hash is not known yet. */
+  const renderPending = () => {
+    for (const record of documents) {
+      if (record.rendered || documentRenders.has(record.key)) continue;
+      const render = (async () => {
+        const rendered = await renderDocument.executeWithOptions(
+          { summary: `Rendu du document — ${describeRecord(record)} — période ${record.term}` },
+          [{ source: record.source }],
+        );
+        record.rendered = rendered;
+        changed = true;
+      })();
+      documentRenders.set(record.key, render);
+      void render.finally(() => documentRenders.delete(record.key));
+    }
+  };
+
+  /** Adds the versions the convention's state calls for (docs/documents.md) and starts their rendering. */
+  const reconcileDocuments = (now: number) => {
+    if (!documentsOn) return;
+    const added = missingDocuments(snapshot.context, phaseOf(snapshot), documents, now);
+    if (added.length > 0) {
+      documents.push(...added);
+      changed = true;
+    }
+    renderPending();
+  };
+
+  /** What a SIGN names of the document it signs; a value of the wrong type is left to the schema. */
+  const claimOf = (payload: unknown): SignedDocumentClaim => {
+    const p = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
+    return {
+      ...(typeof p.documentVersion === 'number' ? { documentVersion: p.documentVersion } : {}),
+      ...(typeof p.documentSha256 === 'string' ? { documentSha256: p.documentSha256 } : {}),
+    };
+  };
+  const bindsDocument = (request: EventRequest) =>
+    documentsOn &&
+    request.type === 'SIGN' &&
+    phaseOf(tick(snapshot, Date.now(), applying).snapshot) === 'signature';
 
   const toEvent = (request: EventRequest): ExternalEvent =>
     ({ type: request.type, payload: request.payload, actor: request.actor, at: Date.now() }) as ExternalEvent;
@@ -194,22 +259,48 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
   };
 
   setHandler(getStateQuery, state);
+  setHandler(getDocumentsQuery, () => documents);
 
   setHandler(
     applyEventUpdate,
-    (request: EventRequest): EventResult => {
+    async (request: EventRequest): Promise<EventResult> => {
       const known = knownRequest(request);
       if (known) return { ...known.result, replayed: true };
+      let event = toEvent(request);
+      if (bindsDocument(request)) {
+        // A SIGN binds to the current version's hash: wait for the worker to have rendered it.
+        let check = checkSignedDocument(documents, claimOf(request.payload));
+        if (check.status === 'pending') {
+          renderPending();
+          await condition(
+            () => checkSignedDocument(documents, claimOf(request.payload)).status !== 'pending',
+          );
+          check = checkSignedDocument(documents, claimOf(request.payload));
+        }
+        if (check.status === 'refused') throw refusalFailure({ ...check.refusal, phase: phaseOf(snapshot) });
+        if (check.status === 'ok') {
+          const payload = request.payload as Record<string, unknown>;
+          event = {
+            ...toEvent(request),
+            payload: {
+              ...payload,
+              documentVersion: payload.documentVersion ?? check.version,
+              documentSha256: payload.documentSha256 ?? check.sha256,
+            },
+          } as ExternalEvent;
+        }
+      }
       const now = Date.now();
       advanceClock(now);
       // The validator judged the request by today's rules; replayed, it was accepted under its own.
-      const decision = decide(snapshot, toEvent(request), applying, 'recorded');
+      const decision = decide(snapshot, { ...event, at: now }, applying, 'recorded');
       if (!decision.ok) throw refusalFailure(decision.refusal);
       const previous = snapshot;
       snapshot = decision.snapshot;
       pendingEffects.push(...decision.effects);
       recordChange(previous, request.type, now);
       changed = true;
+      reconcileDocuments(now);
       const result: EventResult = {
         conventionId: snapshot.context.conventionId,
         event: request.type,
@@ -230,6 +321,11 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
         if (knownRequest(request)) return;
         if (isTerminated(snapshot))
           throw refusalFailure({ code: 'refused', message: 'la convention est terminée' });
+        if (bindsDocument(request)) {
+          const check = checkSignedDocument(documents, claimOf(request.payload));
+          if (check.status === 'refused')
+            throw refusalFailure({ ...check.refusal, phase: phaseOf(snapshot) });
+        }
         const decision = decide(tick(snapshot, Date.now(), applying).snapshot, toEvent(request), validating);
         if (!decision.ok) throw refusalFailure(decision.refusal);
       },
@@ -387,10 +483,13 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
   for (;;) {
     advanceClock(Date.now());
     dispatchChanges();
+    reconcileDocuments(Date.now());
     const handled = pendingEffects.length;
-    const effectMails = pendingEffects.flatMap((effect) =>
-      composeEffectMails(effect, snapshot.context, mailBehaviour),
-    );
+    const effectMails = pendingEffects.flatMap((effect) => {
+      const mails = composeEffectMails(effect, snapshot.context, mailBehaviour);
+      const attachments = documentsOn ? documentAttachments(effect, snapshot.context, documents) : [];
+      return attachments.length > 0 ? mails.map((mail) => ({ ...mail, attachments })) : mails;
+    });
     const plan = planReminders(snapshot, Date.now(), sentMessages, mailBehaviour);
     await deliver([...effectMails, ...plan.due]);
     pendingEffects.splice(0, handled);
@@ -409,7 +508,9 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     const termChanged = currentTerm !== runTerm;
     const info = workflowInfo();
     if (termChanged || info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS) {
-      await condition(() => allHandlersFinished() && webhookDeliveries.size === 0);
+      await condition(
+        () => allHandlersFinished() && webhookDeliveries.size === 0 && documentRenders.size === 0,
+      );
       if (pendingEffects.length === 0 && pendingChanges.length === 0 && !changed) {
         pruneIdempotency(Date.now());
         await continueAsNew<typeof conventionWorkflow>({
@@ -423,6 +524,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
             pendingChanges,
             changeSequence,
             runs: carried.runs + 1,
+            ...(documentsOn ? { documents } : {}),
           },
         });
       }
@@ -439,7 +541,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
   alarm.setFor(null);
 
   dispatchChanges();
-  await condition(() => allHandlersFinished() && webhookDeliveries.size === 0);
+  await condition(() => allHandlersFinished() && webhookDeliveries.size === 0 && documentRenders.size === 0);
   log.info('Convention terminée', { conventionId: snapshot.context.conventionId });
   return {
     conventionId: snapshot.context.conventionId,

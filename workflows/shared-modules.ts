@@ -15,6 +15,8 @@ import { regexes as zodPatterns } from 'zod';
 import * as conventionSchemas from '../domain/convention/schema';
 import * as inputRules from '../domain/convention/input-rules';
 import * as eventSchemas from '../domain/lifecycle/events';
+import '../domain/documents/attachments';
+import '../domain/documents/ledger';
 import '../domain/idempotency';
 import '../domain/lifecycle/clock';
 import '../domain/lifecycle/decide';

@@ -4,6 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import nodemailer from 'nodemailer';
 import type { SendMailOptions, Transporter } from 'nodemailer';
 import type { MailOutcome, MailRequest } from '../../domain/mail/mail-request';
+import { createDocumentRenderer, type DocumentRenderer, type RenderedFile } from '../documents/render';
 import { activityClock, activityLog } from './activity-context';
 import { loadTemplates, type MailTemplates, type RenderedMail } from './render';
 
@@ -141,6 +142,7 @@ function message(
   rendered: RenderedMail,
   messageId: string,
   date: Date,
+  documents: RenderedFile[],
 ): SendMailOptions {
   return {
     from: config.from,
@@ -159,22 +161,53 @@ function message(
       'Auto-Submitted': 'auto-generated',
       'X-Auto-Response-Suppress': 'All',
     },
-    attachments: rendered.ics
-      ? [
-          {
-            filename: request.ics?.start === null ? 'echeance.ics' : 'reunion.ics',
-            content: rendered.ics,
-            contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
-          },
-        ]
-      : [],
+    attachments: [
+      ...(rendered.ics
+        ? [
+            {
+              filename: request.ics?.start === null ? 'echeance.ics' : 'reunion.ics',
+              content: rendered.ics,
+              contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
+            },
+          ]
+        : []),
+      ...documents.map((file) => ({
+        filename: file.filename,
+        content: file.bytes,
+        contentType: file.contentType,
+      })),
+    ],
   };
+}
+
+/**
+ * Renders the documents a message carries. A document whose recorded hash is known must come out
+ * with that hash: otherwise the template changed since its version was made, and sending another
+ * text than the one recorded would be worse than sending none.
+ */
+async function renderAttachments(
+  request: MailRequest,
+  documents: () => DocumentRenderer,
+): Promise<RenderedFile[]> {
+  const files: RenderedFile[] = [];
+  for (const attachment of request.attachments ?? []) {
+    const file = await documents().render(attachment.source, 'pdf');
+    if (attachment.expectedSha256 && file.sha256 !== attachment.expectedSha256)
+      throw new Error(
+        `document joint ${file.filename}: empreinte ${file.sha256} au lieu de ${attachment.expectedSha256} (modèle modifié depuis la version)`,
+      );
+    files.push(file);
+  }
+  return files;
 }
 
 export function createMailer(
   config: MailConfig,
   templates: MailTemplates = loadTemplates(config.templatesDir),
+  documentRenderer?: DocumentRenderer,
 ): Mailer {
+  let renderer = documentRenderer ?? null;
+  const documents = () => (renderer ??= createDocumentRenderer());
   const transport = transportFor(config);
   const journal = new Journal(config.journalDir);
   let prepared: Promise<void> | null = null;
@@ -206,8 +239,10 @@ export function createMailer(
         return { status: 'rejected', messageId, reason: 'aucun destinataire: adresse de contact manquante' };
 
       let rendered: RenderedMail;
+      let files: RenderedFile[];
       try {
         rendered = templates.render(request, { publicUrl: config.publicUrl, domain: config.messageIdDomain });
+        files = await renderAttachments(request, documents);
       } catch (error) {
         // A template error is not cured by waiting: the convention records it and carries on.
         const reason = `rendu impossible: ${describeFailure(error)}`;
@@ -226,7 +261,10 @@ export function createMailer(
       await journal.sending(request.id, messageId, startedAt);
       let rejected: string[];
       try {
-        rejected = await deliver(request, message(config, request, rendered, messageId, new Date(startedAt)));
+        rejected = await deliver(
+          request,
+          message(config, request, rendered, messageId, new Date(startedAt), files),
+        );
       } catch (error) {
         const e = error as SmtpError;
         if (nothingAccepted(e)) await journal.abandon(request.id);

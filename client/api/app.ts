@@ -22,6 +22,9 @@ import { healthRoutes } from './routes/health';
 import { webhookRoutes } from './routes/webhooks';
 import { codecAuthenticator, codecRoutes, type CodecRouteOptions } from './routes/codec';
 import type { OidcSettings } from '../auth/oidc';
+import { documentRoutes } from './routes/documents';
+import { documensoRoutes, type DocumensoConfig } from './routes/documenso';
+import { createDocumentRenderer, type DocumentRenderer } from '../../activities/documents/render';
 import type { PayloadCodec } from '@temporalio/common';
 
 export interface ApiOptions {
@@ -45,6 +48,10 @@ export interface ApiOptions {
   /** Where clients reach the API (OpenAPI `servers`). */
   publicUrl?: string;
   bodyLimit?: number;
+  /** Renders documents on demand; created at the first document asked for when not given. */
+  documents?: DocumentRenderer;
+  /** The Documenso webhook receiver, when a secret is configured (docs/documents.md). */
+  documenso?: DocumensoConfig;
   /** The Temporal UI's codec server, when payloads are encrypted. */
   codec?: { codec: PayloadCodec; token: string | null; corsOrigins: string[]; oidc?: OidcSettings | null };
 }
@@ -238,7 +245,12 @@ export async function buildApp(options: ApiOptions): Promise<FastifyInstance> {
       tags: [
         { name: 'conventions', description: 'Créer, lire, rechercher, modifier' },
         { name: 'événements', description: 'Les actes du cycle de vie, un par route' },
+        { name: 'documents', description: 'La convention en PDF et DOCX, signée, et les bilans annuels' },
         { name: 'webhooks', description: 'Notifications signées des changements d’état' },
+        {
+          name: 'signature électronique',
+          description: 'Webhooks entrants d’un service de signature (Documenso)',
+        },
         { name: 'service', description: 'Santé et description' },
       ],
     },
@@ -254,6 +266,9 @@ export async function buildApp(options: ApiOptions): Promise<FastifyInstance> {
   conventionRoutes(app, context);
   eventRoutes(app, context);
   webhookRoutes(app, context);
+  let renderer = options.documents ?? null;
+  documentRoutes(app, context, () => (renderer ??= createDocumentRenderer()));
+  if (options.documenso) documensoRoutes(app, context, options.documenso);
   if (codecOptions) codecRoutes(app, codecOptions);
 
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });

@@ -6,6 +6,7 @@ import { dataConverterFor, encryptionFromEnvironment } from '../../security/encr
 import { loadApiKeys } from '../auth/keys';
 import { ConventionsClient, connectClient } from '../conventions';
 import { buildApp } from './app';
+import { createDocumentRenderer } from '../../activities/documents/render';
 
 /**
  * The API process: `node dist/client/api/main.js` (the container's `api` role). Configuration is
@@ -41,6 +42,17 @@ async function main(env: Environment) {
     keys: loaded.keys,
     logger: loggerOptions(env),
     webhooks: { allowPrivateDestinations: env.ISCG_ENV !== 'production' },
+    documents: createDocumentRenderer(),
+    ...(env.ISCG_DOCUMENSO_SECRET
+      ? {
+          documenso: {
+            secret: env.ISCG_DOCUMENSO_SECRET,
+            departements: env.ISCG_DOCUMENSO_DEPARTEMENTS
+              ? env.ISCG_DOCUMENSO_DEPARTEMENTS.split(',').map((code) => code.trim().toUpperCase())
+              : null,
+          },
+        }
+      : {}),
     ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}),
     ...(encryption
       ? {

@@ -71,6 +71,39 @@ function describeProblem(status: number, problem: Problem | string): string {
 export class ApiClient {
   constructor(private readonly target: ApiTarget) {}
 
+  /** A file (a document): its bytes and headers; errors are read as problems, like `request`. */
+  async download(urlPath: string, accept: string): Promise<{ bytes: Buffer; headers: Headers }> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.target.url}${urlPath}`, {
+        headers: {
+          authorization: `Bearer ${this.target.token}`,
+          accept: `${accept}, application/problem+json`,
+        },
+        signal: AbortSignal.timeout(120_000),
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+      throw new CliError(`API injoignable à ${this.target.url} (${cause})`, EXIT.unavailable);
+    }
+    const bytes = Buffer.from(await response.arrayBuffer());
+    if (!response.ok) {
+      const text = bytes.toString('utf8');
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = text;
+      }
+      throw new CliError(
+        describeProblem(response.status, parsed as Problem | string),
+        exitCodeForStatus(response.status),
+        parsed,
+      );
+    }
+    return { bytes, headers: response.headers };
+  }
+
   async request<T>(
     method: string,
     urlPath: string,

@@ -22,7 +22,7 @@ import { CliError, EXIT } from './exit-codes';
 import { formatList, formatResult, formatState } from './format';
 
 export interface CliIo {
-  stdout: { write(text: string): unknown };
+  stdout: { write(text: string | Uint8Array): unknown };
   stderr: { write(text: string): unknown };
   env: NodeJS.ProcessEnv;
   /** Read for `--file -`. */
@@ -85,6 +85,48 @@ function eventTypeArgument(value: string): ExternalEventType {
 function dateOption(value: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new InvalidArgumentError('date AAAA-MM-JJ attendue');
   return value;
+}
+
+function positiveInteger(value: string): number {
+  if (!/^[1-9]\d{0,5}$/.test(value)) throw new InvalidArgumentError('nombre entier positif attendu');
+  return Number(value);
+}
+
+const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+interface DocumentsListing {
+  conventionId: string;
+  current: { version: number; rendered: { sha256: string } | null } | null;
+  signatureExternalId: string | null;
+  signed: boolean;
+  documents: {
+    kind: string;
+    version: number;
+    term: number;
+    termYear: number | null;
+    reason: string;
+    current: boolean;
+    rendered: { sha256: string; pages: number; bytes: number } | null;
+  }[];
+}
+
+function formatDocuments(listing: DocumentsListing): string {
+  if (listing.documents.length === 0)
+    return `${listing.conventionId}: aucune version établie (le texte est un projet: iscg document ${listing.conventionId})`;
+  const lines = listing.documents.map((d) => {
+    const what =
+      d.kind === 'report'
+        ? `bilan ${d.version} (période ${d.term}, année ${d.termYear})`
+        : `version ${d.version} (période ${d.term}, ${d.reason === 'renewal' ? 'reconduction' : 'signature'})`;
+    const hash = d.rendered
+      ? `SHA-256 ${d.rendered.sha256}, ${d.rendered.pages} pages`
+      : 'empreinte en cours de calcul';
+    return `${d.current ? '*' : ' '} ${what}: ${hash}`;
+  });
+  if (listing.signed) lines.push(`  convention signée: iscg document ${listing.conventionId} --signed`);
+  if (listing.signatureExternalId)
+    lines.push(`  externalId Documenso de la version à signer: ${listing.signatureExternalId}`);
+  return lines.join('\n');
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -234,6 +276,80 @@ export function buildProgram(io: CliIo): Command {
         rows.map((r) => `${pad(r.event, 30)} ${r.label} — ${r.allowedTo.join(', ')}`).join('\n'),
       );
     });
+
+  program
+    .command('document')
+    .description('télécharger la convention (PDF ou DOCX), la convention signée ou un bilan annuel')
+    .argument('<id>', 'identifiant de la convention')
+    .option('--version <n>', 'version du texte (défaut: la version courante, ou le projet)', positiveInteger)
+    .addOption(new Option('--format <format>', 'format du fichier').choices(['pdf', 'docx']).default('pdf'))
+    .option('--signed', 'la convention signée, avec son certificat de signature (PDF)')
+    .option('--report <année>', 'le bilan annuel transmis au procureur: année 1, 2 ou 3', positiveInteger)
+    .option('--term <n>', 'avec --report: la période (défaut: la période en cours)', positiveInteger)
+    .option(
+      '-o, --output <fichier>',
+      'où écrire le fichier (- pour la sortie standard; défaut: son nom, ici)',
+    )
+    .option('--info', 'les versions et leurs empreintes, sans télécharger')
+    .action(
+      async (
+        id: string,
+        options: {
+          version?: number;
+          format: 'pdf' | 'docx';
+          signed?: boolean;
+          report?: number;
+          term?: number;
+          output?: string;
+          info?: boolean;
+        },
+      ) => {
+        const base = `/conventions/${encodeURIComponent(id)}`;
+        if (options.info) {
+          const { body } = await api().request<DocumentsListing>('GET', `${base}/documents`);
+          output(body, () => formatDocuments(body));
+          return;
+        }
+        if (
+          [options.signed, options.report !== undefined, options.version !== undefined].filter(Boolean)
+            .length > 1
+        )
+          throw new CliError('--version, --signed et --report s’excluent', EXIT.usage);
+        if (options.signed && options.format !== 'pdf')
+          throw new CliError('la convention signée n’existe qu’en PDF', EXIT.usage);
+        const query = new URLSearchParams({ format: options.format });
+        if (options.version !== undefined) query.set('version', String(options.version));
+        if (options.term !== undefined) query.set('term', String(options.term));
+        const target = options.signed
+          ? `${base}/document/signed`
+          : options.report !== undefined
+            ? `${base}/reports/${options.report}?${query.toString()}`
+            : `${base}/document?${query.toString()}`;
+        const { bytes, headers } = await api().download(
+          target,
+          options.format === 'pdf' ? 'application/pdf' : DOCX_TYPE,
+        );
+        const filename =
+          /filename="([^"]+)"/.exec(headers.get('content-disposition') ?? '')?.[1] ??
+          `${id}.${options.format}`;
+        const described = {
+          file: options.output === '-' ? null : path.resolve(options.output ?? filename),
+          version: headers.get('x-document-version'),
+          sha256: headers.get('x-document-sha256'),
+          bytes: bytes.length,
+        };
+        if (options.output === '-') {
+          io.stdout.write(bytes);
+          return;
+        }
+        fs.writeFileSync(described.file!, bytes);
+        output(
+          described,
+          () =>
+            `${described.file} (version ${described.version}, ${bytes.length} octets)\nSHA-256 ${described.sha256}`,
+        );
+      },
+    );
 
   const webhooks = program.command('webhooks').description('abonnements aux changements d’état');
   webhooks

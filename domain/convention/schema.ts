@@ -236,6 +236,15 @@ export const conventionDataSchema = z
     followUpCommittee: z.array(followUpMemberSchema).max(20).optional(),
     equipment: equipmentSchema.optional(),
     jobDescriptionRef: label(200).optional().describe('Art. 3: référence de la fiche de poste annexée'),
+    preamble: z
+      .string()
+      .trim()
+      .min(1)
+      .max(3000)
+      .optional()
+      .describe(
+        'Préambule: le paragraphe qui présente l’autorité hiérarchique à l’origine du poste; par défaut celui de son rôle (docs/documents.md)',
+      ),
     aniscgEmail: z.email().optional().describe('Adresse de l’ANISCG informée du recrutement (art. 3)'),
     renewalConcertationMonths: z
       .number()

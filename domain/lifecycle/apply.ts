@@ -174,6 +174,10 @@ export function sign(context: ConventionContext, event: EventOf<'SIGN'>): Applie
       signedOn: p.signedOn,
       eSignatureRef: p.eSignatureRef ?? null,
       recordedAt: event.at,
+      // Set only when the signed version is known: a signature recorded before versions existed has none.
+      ...(p.documentVersion !== undefined && p.documentSha256 !== undefined
+        ? { document: { version: p.documentVersion, sha256: p.documentSha256 } }
+        : {}),
     },
   };
   return {

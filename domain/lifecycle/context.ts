@@ -44,6 +44,8 @@ export interface Signature {
   signedOn: CivilDate;
   eSignatureRef: string | null;
   recordedAt: number;
+  /** The version of the document signed and the SHA-256 of its PDF (absent before versions existed). */
+  document?: { version: number; sha256: string } | null;
 }
 
 export interface Term {

@@ -174,6 +174,20 @@ function payloadSchemas(text: TextRules) {
         ),
         signedOn: civilDateSchema,
         eSignatureRef: reference('eSignatureRef').optional(),
+        documentVersion: z
+          .number()
+          .int()
+          .min(1)
+          .max(100_000)
+          .optional()
+          .describe('Version du document signé; absente: la version courante (docs/documents.md)'),
+        documentSha256: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/, {
+            message: 'empreinte SHA-256 attendue: 64 chiffres hexadécimaux minuscules',
+          })
+          .optional()
+          .describe('SHA-256 du PDF signé; absente: celle de la version courante'),
       })
       .strict(),
     REOPEN_DRAFTING: z.object({ reason: reason(REOPEN_REASONS) }).strict(),

@@ -31,6 +31,8 @@ export interface IcsEvent {
   stamp: number;
 }
 
+import type { DocumentAttachment } from '../documents/attachments';
+
 export interface MailRequest {
   /** Deterministic identity of this occurrence; also the Message-ID's local part. */
   id: string;
@@ -45,6 +47,8 @@ export interface MailRequest {
   cc: Recipient[];
   data: Record<string, unknown>;
   ics: IcsEvent | null;
+  /** Documents rendered by the activity and joined as PDF files (docs/documents.md). */
+  attachments?: DocumentAttachment[];
 }
 
 export type MailOutcome =

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { defaultDocumentTemplatesDir } from '../../activities/documents/template';
 import { defaultTemplatesDir } from '../../activities/mail/render';
 import { HADOLINT, ROOT, SHELLCHECK } from './support/tools';
 
@@ -75,6 +76,19 @@ test('the image holds the email templates where the compiled renderer looks for 
   expect(fromDist).toBe('/app/activities/mail/templates');
   expect(dockerfile).toMatch(/^COPY activities\/mail\/templates \.\/activities\/mail\/templates$/m);
   expect(fs.readdirSync(defaultTemplatesDir()).length).toBeGreaterThan(0);
+});
+
+test('the image holds the document templates where the compiled renderer looks for them', () => {
+  // From /app/dist/activities/documents the renderer falls back to /app/activities/documents/templates.
+  expect(
+    path.resolve('/app/dist/activities/documents', '..', '..', '..', 'activities', 'documents', 'templates'),
+  ).toBe('/app/activities/documents/templates');
+  expect(dockerfile).toMatch(/^COPY activities\/documents\/templates \.\/activities\/documents\/templates$/m);
+  expect(fs.readdirSync(defaultDocumentTemplatesDir()).sort()).toEqual([
+    'certificate.md',
+    'convention.md',
+    'report.md',
+  ]);
 });
 
 test('.dockerignore lets through every file the Dockerfile copies from the context, and no data', () => {

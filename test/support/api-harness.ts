@@ -80,8 +80,9 @@ export async function startApi(
   const app = await buildApp({
     conventions,
     keys,
-    logger: process.env.TEST_LOG ? { level: 'info' } : false,
+    logger: options.logger ?? (process.env.TEST_LOG ? { level: 'info' } : false),
     webhooks: options.webhooks ?? { allowPrivateDestinations: true },
+    ...(options.documenso ? { documenso: options.documenso } : {}),
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     ...(options.anonymousRateLimit ? { anonymousRateLimit: options.anonymousRateLimit } : {}),
     ...(options.temporalTimeoutMs ? { temporalTimeoutMs: options.temporalTimeoutMs } : {}),

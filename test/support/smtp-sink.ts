@@ -14,7 +14,7 @@ export interface ReceivedMail {
   /** The SMTP envelope's recipients (RCPT TO accepted), lower-cased. */
   envelopeTo: string[];
   headers: Record<string, string>;
-  attachments: { filename: string | undefined; contentType: string; content: string }[];
+  attachments: { filename: string | undefined; contentType: string; content: string; bytes: Buffer }[];
 }
 
 /** What the sink answers: accept, refuse for now (4xx), or refuse for good (5xx). */
@@ -154,6 +154,7 @@ function toReceived(mail: ParsedMail): Omit<ReceivedMail, 'envelopeTo'> {
       filename: a.filename,
       contentType: a.contentType,
       content: a.content.toString('utf8'),
+      bytes: a.content,
     })),
   };
 }

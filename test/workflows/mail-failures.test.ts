@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import { createActivities, type ConventionActivities } from '../../activities';
+import { createDocumentRenderer } from '../../activities/documents/render';
 import { createMailer, type MailConfig } from '../../activities/mail/mailer';
 import { createWebhookSender } from '../../activities/webhooks/sender';
 import { instantAt } from '../../domain/calendar/dates';
@@ -49,6 +50,7 @@ async function withActivities<T>(
   const real = createActivities({
     mailer,
     webhooks: createWebhookSender({ allowPrivateDestinations: true, timeoutMs: 5_000 }),
+    documents: createDocumentRenderer(),
   });
   try {
     const { worker, close } = await createConventionWorker({

@@ -76,6 +76,7 @@ function stateOf(d: Driver): ConventionState {
     changeSequence: 0,
     sentMessages: 0,
     run: { number: 1, historyLength: 1 },
+    documents: [],
   };
 }
 

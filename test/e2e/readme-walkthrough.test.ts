@@ -1,0 +1,72 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { RunningStack, freePorts, ROOT } from '../support/stack';
+
+/**
+ * The README's walkthrough, run as written on the stack `npm start` runs, from an empty data
+ * folder: every command and id it shows works, down to the PDF to sign and its hash.
+ */
+
+let stack: RunningStack | null = null;
+let dir: string;
+
+beforeAll(async () => {
+  stack = await RunningStack.start({ ports: await freePorts() });
+  // A working directory that looks like the repository after `npm start`: its data folder is the stack's.
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iscg-readme-'));
+  for (const entry of ['package.json', 'dist', 'node_modules', 'examples'])
+    fs.symlinkSync(path.join(ROOT, entry), path.join(dir, entry));
+  fs.symlinkSync(stack.dataDir, path.join(dir, 'data'));
+});
+afterAll(async () => {
+  await stack?.stop();
+  stack?.remove();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** The first `sh` block of the README's section "A first convention, from an example". */
+function walkthrough(): string {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const section = readme.split(/^## /m).find((s) => s.startsWith('A first convention'));
+  const block = /```sh\n([\s\S]*?)```/.exec(section ?? '')?.[1];
+  if (!block) throw new Error('README: section « A first convention, from an example » sans bloc sh');
+  return block;
+}
+
+test('the README walkthrough works on a fresh stack, down to the PDF to sign', async () => {
+  const script = walkthrough();
+  expect(script).toContain('iscg -- create examples/conventions/59-lille-centre.yaml');
+  const result = spawnSync('bash', ['--norc', '--noprofile', '-c', `set -euo pipefail\n${script}`], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+    timeout: 300_000,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ISCG_API_URL: stack!.apiUrl },
+  });
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+
+  const pdf = fs.readFileSync(path.join(dir, 'convention-59-lille-centre-v1.pdf'));
+  const hash = createHash('sha256').update(pdf).digest('hex');
+  expect(result.stdout).toContain(`${hash}  convention-59-lille-centre-v1.pdf`);
+  expect(fs.readFileSync(path.join(dir, 'projet.docx')).subarray(0, 2).toString()).toBe('PK');
+
+  const listing = await stack!.apiOk('GET', '/conventions/convention-59-lille-centre/documents');
+  expect(listing.current).toMatchObject({ version: 1, rendered: { sha256: hash } });
+  expect(result.stdout).toContain(`version 1 (période 1, signature): SHA-256 ${hash}`);
+
+  // What the README says next: a SIGN naming version 1 is recorded with its hash.
+  const signed = await stack!.api('POST', '/conventions/convention-59-lille-centre/events/sign', {
+    partyId: 'etat',
+    signerName: 'Claire Dupont',
+    signerTitle: 'Préfet du Nord',
+    signedOn: new Date().toISOString().slice(0, 10),
+    documentVersion: 1,
+  });
+  expect(signed.status).toBe(200);
+  const state = await stack!.apiOk('GET', '/conventions/convention-59-lille-centre');
+  expect(state.signatures.collected.etat.document).toEqual({ version: 1, sha256: hash });
+});
