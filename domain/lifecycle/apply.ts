@@ -1,6 +1,14 @@
 import { addDays, compareDates, formatFrenchDate } from '../calendar/dates';
 import { PARTY_ROLE_LABELS } from '../convention/schema';
-import type { ConventionContext, HistoryEntry, LedgerItem, Recruitment, ReviewYear, Term } from './context';
+import type {
+  ConventionContext,
+  HistoryEntry,
+  LedgerItem,
+  PastTerm,
+  Recruitment,
+  ReviewYear,
+  Term,
+} from './context';
 import type { Effect, NoticeKind } from './effects';
 import type { Actor, ExternalEvent, ExternalEventType, MachineEvent } from './events';
 import { patchedData, requireComplete, today } from './rules';
@@ -432,7 +440,11 @@ export function denounce(context: ConventionContext, event: EventOf<'DENOUNCE'>)
   };
 }
 
-function pastTerm(context: ConventionContext, outcome: 'renewed' | 'ended') {
+function pastTerm(
+  context: ConventionContext,
+  outcome: 'renewed' | 'ended',
+  archived: { ledger: LedgerItem[]; reviews: ReviewYear[] },
+): PastTerm {
   const term = context.term!;
   const items = context.ledger.filter((i) => i.term === term.number && !i.waived);
   return {
@@ -441,6 +453,8 @@ function pastTerm(context: ConventionContext, outcome: 'renewed' | 'ended') {
     itemsDue: items.length,
     itemsPaid: items.filter(isSettled).length,
     reviewsHeld: context.reviews.filter((y) => y.term === term.number && y.review).length,
+    ledger: archived.ledger,
+    reviews: archived.reviews,
   };
 }
 
@@ -451,8 +465,12 @@ export function renewTerm(context: ConventionContext, event: MachineEvent): Appl
   const term = computeTerm(data, previous.number + 1, addDays(previous.endDate, 1));
   // Non-payments still outstanding follow into the new term: the suspension continues.
   const carried = outstandingNonPayments(context.ledger);
+  const left = {
+    ledger: context.ledger.filter((item) => !carried.includes(item)),
+    reviews: context.reviews.filter((year) => year.term === previous.number),
+  };
   const opened = openTerm(
-    { ...context, data, pastTerms: [...context.pastTerms, pastTerm(context, 'renewed')] },
+    { ...context, data, pastTerms: [...context.pastTerms, pastTerm(context, 'renewed', left)] },
     term,
   );
   const next = { ...opened, ledger: [...carried, ...opened.ledger] };
@@ -482,7 +500,9 @@ export function terminate(
     not_renewed: 'Fin à l’échéance: non-reconduction décidée',
     no_renewal_decision: 'Fin à l’échéance: aucune reconduction décidée',
   };
-  const pastTerms = context.term ? [...context.pastTerms, pastTerm(context, 'ended')] : context.pastTerms;
+  const pastTerms = context.term
+    ? [...context.pastTerms, pastTerm(context, 'ended', { ledger: [], reviews: [] })]
+    : context.pastTerms;
   const next = withHistory(
     { ...context, pastTerms, termination: { on, reason, detail } },
     event,

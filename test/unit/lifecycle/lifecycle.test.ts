@@ -413,6 +413,16 @@ describe('renewal and termination (art. 9)', () => {
     expect(d.context.data.parties['commune-roubaix']).toBeDefined();
     expect(d.context.ledger.filter((i) => i.payerPartyId === 'commune-roubaix')).toHaveLength(3);
     expect(d.context.pastTerms).toEqual([expect.objectContaining({ number: 1, outcome: 'renewed' })]);
+    // The first term's lines and review years leave the ledger but stay in the convention's state.
+    const [first] = d.context.pastTerms;
+    expect(first?.ledger?.map((i) => i.id)).toHaveLength(36 + 3 * 3);
+    expect(first?.ledger?.every((i) => i.term === 1)).toBe(true);
+    expect(first?.reviews?.map((y) => [y.term, y.termYear])).toEqual([
+      [1, 1],
+      [1, 2],
+      [1, 3],
+    ]);
+    expect(d.context.ledger.some((i) => i.term === 1)).toBe(false);
   });
 
   test('drafts and recruitments can be abandoned by operators only', () => {
