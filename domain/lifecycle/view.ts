@@ -58,7 +58,7 @@ function partyIdsWithRole(context: ConventionContext, role: string): string[] {
 }
 
 /** The day the activity report must be in: the business day before the meeting, or before year end. */
-export function reportDueDate(context: ConventionContext, year: ReviewYear): CivilDate {
+export function reportDueDate(context: Pick<ConventionContext, 'data'>, year: ReviewYear): CivilDate {
   const code = context.data.departement;
   return businessDayOnOrBefore(code, year.meeting ? addDays(year.meeting.date, -1) : year.yearEnd);
 }
