@@ -1,4 +1,5 @@
 import { DEPARTEMENT_CODES } from '../../domain/calendar/departements';
+import type { PartyRole } from '../../domain/convention/schema';
 import type { Actor } from '../../domain/lifecycle/events';
 import type { ApiKey, Grant } from './keys';
 
@@ -55,6 +56,29 @@ export function conventionAccess(principal: Principal, conventionId: string): Ac
       ? null
       : { reason: `la clé "${principal.keyId}" n’est pas habilitée pour la convention ${conventionId}` };
   return departementAccess(principal, departement);
+}
+
+/** A convention as far as reading it goes: its id, and the roles its parties hold. */
+export interface ReadableConvention {
+  conventionId: string;
+  parties: Record<string, { role: PartyRole }>;
+}
+
+/**
+ * Whether the key may read this convention: its département or its list first, then a role key
+ * needs a party holding that role (contacts and money are not for others) and a party key must be
+ * a party. One rule for reading a convention and for every report built from conventions.
+ */
+export function readAccess(principal: Principal, convention: ReadableConvention): AccessDenial | null {
+  const id = convention.conventionId;
+  const denial = conventionAccess(principal, id);
+  if (denial) return denial;
+  const grant = principal.grant;
+  if (grant.kind === 'party-role' && !Object.values(convention.parties).some((p) => p.role === grant.role))
+    return { reason: `aucune partie de rôle "${grant.role}" dans la convention ${id}` };
+  if (grant.kind === 'party' && !Object.hasOwn(convention.parties, grant.partyId))
+    return { reason: `"${grant.partyId}" n’est pas partie à la convention ${id}` };
+  return null;
 }
 
 export function departementAccess(principal: Principal, departement: string): AccessDenial | null {

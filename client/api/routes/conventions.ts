@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { creationAccess, departementAccess, listScope, actorOf } from '../../auth/principal';
+import { creationAccess, departementAccess, listScope, actorOf, readAccess } from '../../auth/principal';
 import {
   accessibleConvention,
   idempotencyKeyOf,
@@ -117,18 +117,10 @@ export function conventionRoutes(app: FastifyInstance, context: RouteContext): v
       },
     },
     async (request) => {
-      const principal = principalOf(request);
       const id = accessibleConvention(request, request.params.id);
       const state = await withTemporal(context, () => context.conventions.get(id));
-      const grant = principal.grant;
-      // A role key reads only the conventions where that role is held: contacts are not for others.
-      if (
-        grant.kind === 'party-role' &&
-        !Object.values(state.data.parties).some((p) => p.role === grant.role)
-      )
-        throw new ApiProblem('forbidden', `aucune partie de rôle "${grant.role}" dans la convention ${id}`);
-      if (grant.kind === 'party' && !Object.hasOwn(state.data.parties, grant.partyId))
-        throw new ApiProblem('forbidden', `"${grant.partyId}" n’est pas partie à la convention ${id}`);
+      const denial = readAccess(principalOf(request), { conventionId: id, parties: state.data.parties });
+      if (denial) throw new ApiProblem('forbidden', denial.reason);
       return state;
     },
   );

@@ -4,6 +4,7 @@ import {
   creationAccess,
   departementOfConventionId,
   listScope,
+  readAccess,
   type Principal,
 } from '../../../client/auth/principal';
 
@@ -68,4 +69,19 @@ test('listings are scoped by département or by convention id', () => {
   expect(listScope(operator)).toEqual({ departements: null, conventionIds: null });
   expect(listScope(operator62)).toEqual({ departements: ['62', '2A'], conventionIds: null });
   expect(listScope(employer)).toEqual({ departements: null, conventionIds: ['convention-59-lille-centre'] });
+});
+
+test('reading a convention needs its département, then a party of the key’s role, or the key’s party', () => {
+  const lille = {
+    conventionId: 'convention-59-lille-centre',
+    parties: { etat: { role: 'etat' as const }, association: { role: 'association' as const } },
+  };
+  expect(readAccess(operator, lille)).toBeNull();
+  expect(readAccess(prefecture59, lille)).toBeNull();
+  expect(readAccess(police59, lille)?.reason).toMatch(/aucune partie de rôle "police"/);
+  expect(readAccess(employer, lille)).toBeNull();
+  expect(readAccess(employer, { ...lille, parties: { etat: { role: 'etat' } } })?.reason).toMatch(
+    /"association" n’est pas partie/,
+  );
+  expect(readAccess(operator62, lille)?.reason).toMatch(/département 59/);
 });
