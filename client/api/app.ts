@@ -3,6 +3,8 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { ConventionsClient } from '../conventions';
+import { ConventionFactsCache, type ConventionSource } from '../reports/cache';
+import { ReportsService } from '../reports/service';
 import { KeyRing, type ApiKey } from '../auth/keys';
 import { principalFromKey } from '../auth/principal';
 import type { RouteContext } from './context';
@@ -12,8 +14,18 @@ import { conventionRoutes } from './routes/conventions';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { webhookRoutes } from './routes/webhooks';
+import { reportRoutes } from './routes/reports';
 import { codecRoutes } from './routes/codec';
 import type { PayloadCodec } from '@temporalio/common';
+
+export interface ReportsOptions {
+  /** Seconds between two readings of every convention (the figures' freshness); default 30. */
+  refreshSeconds?: number;
+  /** The instant reports are computed at; default now. Tests on the time-skipping server pass its clock. */
+  clock?: () => number | Promise<number>;
+  /** Where conventions are read; default the API's own Temporal client. */
+  source?: ConventionSource;
+}
 
 export interface ApiOptions {
   /** The one Temporal client of the process, shared by every request. */
@@ -30,9 +42,29 @@ export interface ApiOptions {
   bodyLimit?: number;
   /** The Temporal UI's codec server, when payloads are encrypted. */
   codec?: { codec: PayloadCodec; token: string | null; corsOrigins: string[] };
+  reports?: ReportsOptions;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The reports' cache of every convention: `main` starts it at once, tests on first use. */
+    reports: ReportsService;
+  }
+}
+
+/** Reads conventions for the reports through the API's Temporal client, each call under a deadline. */
+function temporalSource(conventions: ConventionsClient, timeoutMs: number): ConventionSource {
+  const within = <T>(fn: () => Promise<T>) =>
+    conventions.client.connection.withDeadline(Date.now() + timeoutMs, fn);
+  return {
+    runs: () => within(() => conventions.runs()),
+    run: (id) => within(() => conventions.run(id)),
+    state: (id) => within(() => conventions.get(id)),
+  };
 }
 
 export const DEFAULT_RATE_LIMIT = { max: 300, perSeconds: 60 };
+export const DEFAULT_REPORTS_REFRESH_SECONDS = 30;
 
 const UNAUTHENTICATED_HEADERS = { 'www-authenticate': 'Bearer realm="iscg"' };
 
@@ -57,10 +89,26 @@ export async function buildApp(options: ApiOptions): Promise<FastifyInstance> {
     app.getDefaultJsonParser('error', 'error'),
   );
 
+  const temporalTimeoutMs = options.temporalTimeoutMs ?? 20_000;
+  const facts = new ConventionFactsCache(
+    options.reports?.source ?? temporalSource(options.conventions, temporalTimeoutMs),
+    {
+      refreshMs: (options.reports?.refreshSeconds ?? DEFAULT_REPORTS_REFRESH_SECONDS) * 1000,
+      onError: (error, what) =>
+        app.log.warn({ reason: error instanceof Error ? error.message : String(error) }, `rapports: ${what}`),
+    },
+  );
+  const reports = new ReportsService(facts, {
+    clock: options.reports?.clock ?? (() => Date.now()),
+    waitMs: temporalTimeoutMs,
+  });
+  app.decorate('reports', reports);
+  app.addHook('onClose', () => facts.stop());
   const context: RouteContext = {
     conventions: options.conventions,
-    temporalTimeoutMs: options.temporalTimeoutMs ?? 20_000,
+    temporalTimeoutMs,
     webhooks: options.webhooks,
+    reports,
   };
 
   app.setErrorHandler((error, request, reply) => {
@@ -162,6 +210,11 @@ export async function buildApp(options: ApiOptions): Promise<FastifyInstance> {
         { name: 'conventions', description: 'Créer, lire, rechercher, modifier' },
         { name: 'événements', description: 'Les actes du cycle de vie, un par route' },
         { name: 'webhooks', description: 'Notifications signées des changements d’état' },
+        {
+          name: 'rapports',
+          description:
+            'La vue d’ensemble: financement, échéances, activité, sur toutes les conventions lisibles',
+        },
         { name: 'service', description: 'Santé et description' },
       ],
     },
@@ -177,6 +230,7 @@ export async function buildApp(options: ApiOptions): Promise<FastifyInstance> {
   conventionRoutes(app, context);
   eventRoutes(app, context);
   webhookRoutes(app, context);
+  reportRoutes(app, context);
   if (options.codec) codecRoutes(app, { ...options.codec, ring });
 
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });

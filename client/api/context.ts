@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { ConventionsClient } from '../conventions';
+import type { ReportsService } from '../reports/service';
 import { conventionAccess, type Principal } from '../auth/principal';
 import { idempotencyKeySchema } from './schemas';
 import { ApiProblem, type ProblemDetail } from './problem';
@@ -21,6 +22,8 @@ export interface RouteContext {
   conventions: ConventionsClient;
   temporalTimeoutMs: number;
   webhooks: { allowPrivateDestinations: boolean };
+  /** The national reports, read from every convention and kept fresh (client/reports/). */
+  reports: ReportsService;
 }
 
 /** Runs a Temporal call under a deadline, so an unreachable server becomes a 503, not a hang. */

@@ -41,6 +41,7 @@ async function main(env: Environment) {
     keys: loaded.keys,
     logger: loggerOptions(env),
     webhooks: { allowPrivateDestinations: env.ISCG_ENV !== 'production' },
+    reports: { refreshSeconds: env.ISCG_REPORTS_REFRESH_SECONDS },
     ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}),
     ...(encryption
       ? {
@@ -82,6 +83,8 @@ async function main(env: Environment) {
   process.once('SIGTERM', () => void close('SIGTERM'));
 
   const address = await app.listen({ port: env.PORT, host: env.HOST });
+  // The first reading of every convention starts now, so that the first report does not wait for it.
+  app.reports.cache.start();
   if (env.ISCG_API_METRICS_ADDRESS && metrics)
     metricsServer = await serveMetrics(env.ISCG_API_METRICS_ADDRESS, metrics.registry);
   app.log.info(

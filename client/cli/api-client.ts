@@ -71,6 +71,39 @@ function describeProblem(status: number, problem: Problem | string): string {
 export class ApiClient {
   constructor(private readonly target: ApiTarget) {}
 
+  /** A GET whose answer is kept as bytes (a CSV file, byte order mark included). */
+  async download(urlPath: string, accept: string): Promise<Buffer> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.target.url}${urlPath}`, {
+        headers: {
+          authorization: `Bearer ${this.target.token}`,
+          accept: `${accept}, application/problem+json`,
+        },
+        signal: AbortSignal.timeout(60_000),
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+      throw new CliError(`API injoignable à ${this.target.url} (${cause})`, EXIT.unavailable);
+    }
+    const bytes = Buffer.from(await response.arrayBuffer());
+    if (!response.ok) {
+      const text = bytes.toString('utf8');
+      let problem: Problem | string = text;
+      try {
+        problem = JSON.parse(text) as Problem;
+      } catch {
+        // not JSON: shown as it is
+      }
+      throw new CliError(
+        describeProblem(response.status, problem),
+        exitCodeForStatus(response.status),
+        problem,
+      );
+    }
+    return bytes;
+  }
+
   async request<T>(
     method: string,
     urlPath: string,

@@ -84,6 +84,7 @@ export async function startApi(
     webhooks: options.webhooks ?? { allowPrivateDestinations: true },
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     ...(options.temporalTimeoutMs ? { temporalTimeoutMs: options.temporalTimeoutMs } : {}),
+    ...(options.reports ? { reports: options.reports } : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as AddressInfo).port;
