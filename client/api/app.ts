@@ -15,6 +15,7 @@ import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { webhookRoutes } from './routes/webhooks';
 import { reportRoutes } from './routes/reports';
+import { dashboardRoutes } from './routes/dashboard';
 import { codecRoutes } from './routes/codec';
 import type { PayloadCodec } from '@temporalio/common';
 
@@ -231,6 +232,10 @@ export async function buildApp(options: ApiOptions): Promise<FastifyInstance> {
   eventRoutes(app, context);
   webhookRoutes(app, context);
   reportRoutes(app, context);
+  await dashboardRoutes(app, context, {
+    ring,
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+  });
   if (options.codec) codecRoutes(app, { ...options.codec, ring });
 
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });

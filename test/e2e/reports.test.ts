@@ -43,7 +43,7 @@ async function states(ids: string[]): Promise<ConventionState[]> {
 }
 
 function allIds(): string[] {
-  return [seeded.lille, seeded.strasbourg, seeded.reunion, seeded.roubaix, seeded.ajaccio];
+  return seeded.all;
 }
 
 test('financing, line by line, as the conventions’ own ledgers say', async () => {
@@ -123,7 +123,7 @@ test('deadlines at risk and activity agree with the conventions', async () => {
 test('a key sees its own département; a filter beyond it is refused', async () => {
   const mine = await api.call('GET', `/reports/financing?years=${year}`, { as: 'prefecture-59' });
   expect(mine.status).toBe(200);
-  expect(mine.body.scope.conventionIds).toEqual([seeded.lille, seeded.roubaix].sort());
+  expect(mine.body.scope.conventionIds).toEqual([seeded.lille, seeded.roubaix, seeded.valenciennes].sort());
   expect(mine.body.rows.every((r: any) => r.place.code === null || r.place.code === '59')).toBe(true);
   const beyond = await api.call('GET', '/reports/deadlines?departements=67', { as: 'prefecture-59' });
   expect(beyond.status).toBe(403);

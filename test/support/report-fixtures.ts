@@ -2,15 +2,23 @@ import { addDays, addMonths, compareDates, localDate, type CivilDate } from '../
 import { signatoryPartyIds } from '../../domain/convention/completeness';
 import type { ConventionCreate, ConventionDataInput } from '../../domain/convention/schema';
 import type { Actor, ExternalEventType } from '../../domain/lifecycle/events';
-import type { ConventionsClient } from '../../client/conventions';
+import type { ConventionState, EventRequest } from '../../domain/temporal-contract';
 import { completeConventionData } from './fixtures';
 
 /**
  * Conventions for the reports' tests on a real Temporal server, dated from today: in force for
  * more than a year in the Nord (paid, part paid, one share recorded unpaid, a report in), in force
  * for months in the Bas-Rhin with a gendarmerie unit (nothing paid), waiting for signatures at La
- * Réunion, in drafting in the Nord, and in Corse-du-Sud with everything paid.
+ * Réunion, in drafting in the Nord, in Corse-du-Sud with everything paid, and at Valenciennes
+ * near the end of its first term, its renewal decided.
  */
+
+/** Where conventions are created and moved: the Temporal client, or the HTTP API of a running stack. */
+export interface SeedTarget {
+  create(create: ConventionCreate, actor: Actor): Promise<{ conventionId: string }>;
+  send(conventionId: string, request: EventRequest): Promise<unknown>;
+  get(conventionId: string): Promise<ConventionState>;
+}
 
 const OPERATOR: Actor = { kind: 'operator', client: 'seed' };
 
@@ -58,10 +66,12 @@ export interface SeededConventions {
   reunion: string;
   roubaix: string;
   ajaccio: string;
+  valenciennes: string;
+  all: string[];
 }
 
 async function send(
-  conventions: ConventionsClient,
+  conventions: SeedTarget,
   id: string,
   type: ExternalEventType,
   payload: unknown,
@@ -70,7 +80,7 @@ async function send(
 }
 
 async function activate(
-  conventions: ConventionsClient,
+  conventions: SeedTarget,
   create: ConventionCreate,
   today: CivilDate,
   signers = signatoryPartyIds(create.data),
@@ -103,7 +113,7 @@ async function activate(
 
 /** Pays every line due on or before `until`, on its due day, in full. */
 async function payUntil(
-  conventions: ConventionsClient,
+  conventions: SeedTarget,
   id: string,
   until: CivilDate,
   skip: (itemId: string) => boolean = () => false,
@@ -119,7 +129,7 @@ async function payUntil(
 }
 
 export async function seedConventions(
-  conventions: ConventionsClient,
+  conventions: SeedTarget,
   suffix: string,
   now = Date.now(),
 ): Promise<SeededConventions> {
@@ -183,5 +193,20 @@ export async function seedConventions(
   );
   await payUntil(conventions, ajaccio, today);
 
-  return { today, lille, strasbourg: strasbourgId, reunion, roubaix, ajaccio };
+  const valenciennes = await activate(
+    conventions,
+    {
+      slug: `valenciennes-${suffix}`,
+      data: data('59', {
+        startDate: addMonths(firstOfMonth(today), -32),
+        site: { commissariat: 'commissariat de Valenciennes' },
+      }),
+    },
+    today,
+  );
+  await payUntil(conventions, valenciennes, addDays(today, -30));
+  await send(conventions, valenciennes, 'RECORD_RENEWAL_DECISION', { decision: 'renew', decidedOn: today });
+
+  const ids = { lille, strasbourg: strasbourgId, reunion, roubaix, ajaccio, valenciennes };
+  return { today, ...ids, all: Object.values(ids).sort() };
 }
