@@ -191,11 +191,12 @@ describe('the dashboard’s door', () => {
     fetch(`${api.baseUrl}/tableau-de-bord${path}`, { headers, redirect: 'manual' });
 
   test('no cookie, a bearer header or a wrong cookie: to the sign-in form', async () => {
-    for (const headers of [
+    const cases: Record<string, string>[] = [
       {},
       { authorization: `Bearer ${api.tokens.operator}` },
       { cookie: 'iscg_tableau=iscg_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
-    ]) {
+    ];
+    for (const headers of cases) {
       const response = await page('', headers);
       expect(response.status).toBe(303);
       expect(response.headers.get('location')).toBe('/tableau-de-bord/connexion');
@@ -203,11 +204,12 @@ describe('the dashboard’s door', () => {
   });
 
   test('signing in from another site is refused and sets nothing', async () => {
-    for (const headers of [
+    const cases: Record<string, string>[] = [
       { origin: 'https://ailleurs.example' },
       { 'sec-fetch-site': 'cross-site' },
       { origin: 'null' },
-    ]) {
+    ];
+    for (const headers of cases) {
       const response = await fetch(`${api.baseUrl}/tableau-de-bord/connexion`, {
         method: 'POST',
         redirect: 'manual',
