@@ -65,7 +65,7 @@ export function formatFinancing(report: Reported<FinancingReport>): string {
             r.payerLabel,
             String(r.lines),
             r.plannedEur === null ? `${r.lines} mois` : eur(r.plannedEur),
-            money(r.byStatus.paid.eur, r.byStatus.paid.lines),
+            r.plannedEur === null ? `${r.byStatus.paid.lines} mois` : eur(r.paidEur),
             r.plannedEur === null
               ? `${late.lines} mois`
               : eur((r.byStatus.late.eur ?? 0) + (r.byStatus.partial.eur ?? 0) + (r.byStatus.due.eur ?? 0)),
