@@ -139,7 +139,7 @@ async function main() {
     log(`6. national reports over ${reportsSize} conventions`);
     results.reports = await runReports(
       bundles,
-      { conventions: reportsSize, samples: quick ? 5 : 30, concurrency: 16 },
+      { conventions: reportsSize, samples: quick ? 5 : 30, concurrency: 8 },
       log,
     );
   }
