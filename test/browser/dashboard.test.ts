@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Connection } from '@temporalio/client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { eventSlug } from '../../domain/lifecycle/events';
 import { activityTable, deadlinesTable, financingTables, type Table } from '../../domain/reports/tables';
@@ -238,4 +239,14 @@ test('the keyboard reaches the content first; signing out ends access', async ()
   expect(await context.cookies()).toEqual([]);
   await page.goto(`${stack.apiUrl}${BASE}/activite`);
   expect(new URL(page.url()).pathname).toBe(`${BASE}/connexion`);
+});
+
+test('ended conventions stay readable and counted for a year on the embedded stack too', async () => {
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  try {
+    const described = await connection.workflowService.describeNamespace({ namespace: 'default' });
+    expect(Number(described.config?.workflowExecutionRetentionTtl?.seconds)).toBe(365 * 24 * 3600);
+  } finally {
+    await connection.close();
+  }
 });
