@@ -112,7 +112,9 @@ async function perform(initial: Action[]): Promise<number> {
       const more = await action.run();
       if (Array.isArray(more)) queue.push(...(more as Action[]));
     } catch (error) {
-      throw new Error(`${action.what}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`${action.what}: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
     }
     done += 1;
   }
