@@ -7,7 +7,7 @@ import { requireBuiltStack } from '../support/stack';
  * Browser suites: the built stack, the Temporal binaries, Chromium, and LibreOffice Calc (what a
  * person opens the reports' CSV files with), installed from Debian's packages when missing
  * (scripts/install-chromium.mjs and scripts/debian-packages.mjs, which say what they do and how
- * long it takes; Calc without its desktop parts, `libreoffice-calc-nogui`, about 250 MB).
+ * long it takes; Calc without its desktop parts, `libreoffice-calc-nogui`: about 220 MB installed, half a minute).
  */
 export default async function globalSetup(): Promise<void> {
   await requireTemporal();
