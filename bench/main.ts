@@ -10,22 +10,24 @@ import { runLatency, runThroughput } from './suites/transitions';
 import { runMemory } from './suites/memory';
 import { runFleet } from './suites/fleet';
 import { runReplay } from './suites/history';
+import { runReports } from './suites/reports';
 
 /**
- * `npm run bench [-- --quick] [-- --only throughput,latency,memory,history,fleet] [-- --fleet N] [-- --shard N]`
+ * `npm run bench [-- --quick] [-- --only throughput,latency,memory,history,fleet,reports] [-- --fleet N] [-- --shard N] [-- --reports N]`
  *
  * Measures what a convention costs against a bare Temporal workflow on the same stack, in the same
  * run. A full run (every suite, default sizes) writes bench/results/; any other run writes
  * .cache/bench/results/, so that the committed figures are always those of a full run.
  */
 
-const SUITES = ['throughput', 'latency', 'memory', 'history', 'fleet'] as const;
+const SUITES = ['throughput', 'latency', 'memory', 'history', 'fleet', 'reports'] as const;
 
-const USAGE = `usage: npm run bench -- [--quick] [--only ${SUITES.join(',')}] [--fleet N] [--shard N]
+const USAGE = `usage: npm run bench -- [--quick] [--only ${SUITES.join(',')}] [--fleet N] [--shard N] [--reports N]
   --quick   small sizes (about two minutes): a smoke test of every suite, not figures to quote
   --only    run some suites (the history of a term comes from a fleet of one unless the fleet runs)
   --fleet   conventions in the fleet simulation (default 500, quick 4)
-  --shard   conventions per test server (and worker) in the fleet simulation (default 100)`;
+  --shard   conventions per test server (and worker) in the fleet simulation (default 100)
+  --reports conventions behind the national reports (default 500, quick 20)`;
 
 function versions(): Record<string, string> {
   const manifest = JSON.parse(
@@ -48,6 +50,7 @@ async function main() {
       only: { type: 'string' },
       fleet: { type: 'string' },
       shard: { type: 'string' },
+      reports: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -63,7 +66,15 @@ async function main() {
   if (!Number.isInteger(fleetSize) || fleetSize < 1) throw new Error(`--fleet: a positive integer\n${USAGE}`);
   const shardSize = Number(values.shard ?? 100);
   if (!Number.isInteger(shardSize) || shardSize < 1) throw new Error(`--shard: a positive integer\n${USAGE}`);
-  const full = !quick && !values.only && values.fleet === undefined && values.shard === undefined;
+  const reportsSize = Number(values.reports ?? (quick ? 20 : 500));
+  if (!Number.isInteger(reportsSize) || reportsSize < 1)
+    throw new Error(`--reports: a positive integer\n${USAGE}`);
+  const full =
+    !quick &&
+    !values.only &&
+    values.fleet === undefined &&
+    values.shard === undefined &&
+    values.reports === undefined;
 
   const started = Date.now();
   const log = (line: string) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${line}`);
@@ -122,6 +133,15 @@ async function main() {
       );
       results.history = { ...fleet.result.history, replay };
     }
+  }
+
+  if (only.has('reports')) {
+    log(`6. national reports over ${reportsSize} conventions`);
+    results.reports = await runReports(
+      bundles,
+      { conventions: reportsSize, samples: quick ? 5 : 30, concurrency: 8 },
+      log,
+    );
   }
 
   results.wallSeconds = Math.round((Date.now() - started) / 1000);

@@ -58,6 +58,15 @@ export interface ConventionSummary {
   startTime: string;
 }
 
+/** A convention's latest run: its history grows with every change the convention records. */
+export interface ConventionRun {
+  conventionId: string;
+  runId: string;
+  /** Events in the run's history, as the server counts them now (0 when only listed). */
+  historyLength: number;
+  closed: boolean;
+}
+
 /**
  * One Temporal client for the process. `lazy` connects on first use, so a server that starts later
  * (or restarts) does not stop the caller: the API then answers 503 until Temporal is back.
@@ -206,6 +215,46 @@ export class ConventionsClient {
     } catch {
       return new ConventionError({ code: 'not_found', message: `convention ${conventionId} introuvable` });
     }
+  }
+
+  /** The latest run of a convention, read from the server's own record (no worker involved). */
+  async run(conventionId: string): Promise<ConventionRun> {
+    try {
+      const description = await this.client.workflow.getHandle(conventionId).describe();
+      return {
+        conventionId,
+        runId: description.runId,
+        historyLength: description.historyLength,
+        closed: description.status.name !== 'RUNNING',
+      };
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError)
+        throw new ConventionError({ code: 'not_found', message: `convention ${conventionId} introuvable` });
+      throw error;
+    }
+  }
+
+  /**
+   * Every convention the namespace holds, running or ended (within its retention), by its latest
+   * run: the runs a renewal continued as new are left out.
+   */
+  async runs(pageSize = 1000): Promise<ConventionRun[]> {
+    const latest = new Map<string, ConventionRun & { startTime: number }>();
+    const query = `WorkflowType = '${CONVENTION_WORKFLOW_TYPE}' AND ExecutionStatus != 'ContinuedAsNew'`;
+    for await (const execution of this.client.workflow.list({ query, pageSize })) {
+      const startTime = execution.startTime.getTime();
+      const known = latest.get(execution.workflowId);
+      // A slug reused after a convention ended starts a new run under the same id: the newest counts.
+      if (known && known.startTime >= startTime) continue;
+      latest.set(execution.workflowId, {
+        conventionId: execution.workflowId,
+        runId: execution.runId,
+        historyLength: 0,
+        closed: execution.status.name !== 'RUNNING',
+        startTime,
+      });
+    }
+    return [...latest.values()].map(({ startTime: _startTime, ...run }) => run);
   }
 
   async list(query: string, pageSize = 100, limit = Number.POSITIVE_INFINITY): Promise<ConventionSummary[]> {

@@ -39,6 +39,8 @@ const operationsShape = {
   ISCG_API_METRICS_ADDRESS: optionalHostPort,
   /** On SIGTERM: how long running activities and requests get to finish. */
   ISCG_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /** How often the API reads every convention again for the reports: their figures' freshness. */
+  ISCG_REPORTS_REFRESH_SECONDS: z.coerce.number().int().min(1).max(60).default(30),
   ISCG_WORKER_MAX_CACHED_WORKFLOWS: optionalCount(0),
   ISCG_WORKER_MAX_CONCURRENT_ACTIVITIES: optionalCount(1),
   ISCG_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: optionalCount(2),

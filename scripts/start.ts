@@ -4,6 +4,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { readEnvironment, dataPath } from '../config/env';
 import { SEARCH_ATTRIBUTE_CLI_TYPES } from '../domain/temporal-contract';
 import { generateKey } from '../security/payload-codec';
@@ -76,6 +77,25 @@ async function waitForTemporal(deadline: number): Promise<void> {
         throw new Error(`Temporal ne répond pas sur ${temporalAddress}`, { cause: error });
       await new Promise((r) => setTimeout(r, 300));
     }
+  }
+}
+
+/**
+ * The dev server keeps an ended workflow for a day only; an ended convention must stay readable,
+ * and counted in the reports of its years, for as long as production keeps it (365 days, like
+ * deploy/temporal/register-namespace.sh).
+ */
+const ENDED_CONVENTIONS_KEPT_DAYS = 365;
+
+async function keepEndedConventions(): Promise<void> {
+  const connection = await Connection.connect({ address: temporalAddress });
+  try {
+    await connection.workflowService.updateNamespace({
+      namespace: env.TEMPORAL_NAMESPACE,
+      config: { workflowExecutionRetentionTtl: msToTs(`${ENDED_CONVENTIONS_KEPT_DAYS} days`) },
+    });
+  } finally {
+    await connection.close();
   }
 }
 
@@ -192,6 +212,7 @@ async function main() {
     ]),
   ]);
   await waitForTemporal(Date.now() + 60_000);
+  await keepEndedConventions();
 
   const shared = {
     ISCG_DATA_DIR: dataDir,

@@ -58,6 +58,7 @@ export function markdown(r: Json): string {
   const mem = r.memory;
   const h = r.history;
   const f = r.fleet;
+  const rep = r.reports;
   out.push('## Targets', '');
   out.push(
     table(
@@ -93,6 +94,16 @@ export function markdown(r: Json): string {
                 `${h.eventsPerTerm.max}`,
                 '< 1,000',
                 yes(h.target.holds),
+              ],
+            ]
+          : []),
+        ...(rep
+          ? [
+              [
+                `6. national financing report over ${rep.conventions} conventions, p50`,
+                `${fmt(rep.latencyMs.financing.p50, 0)} ms`,
+                '< 1,000 ms',
+                yes(rep.target.holds),
               ],
             ]
           : []),
@@ -265,6 +276,51 @@ export function markdown(r: Json): string {
       ),
       '',
       '![fleet memory](fleet-memory.svg)',
+      '',
+    );
+  }
+  if (rep) {
+    out.push('## 6. National reports', '');
+    out.push(
+      `${rep.conventions} conventions in twenty départements, in force for up to two years (${rep.transitionsToSeed} transitions to get there, ${fmt(rep.seedSeconds, 0)} s), on the embedded stack; each report asked of the API process over HTTP once warm.`,
+      '',
+      table(
+        ['request', 'p50 ms', 'p90 ms', 'p99 ms'],
+        (
+          [
+            ['financing', 'GET /reports/financing (two years, JSON, every convention)'],
+            ['financingCsv', 'the same, CSV'],
+            ['deadlines', 'GET /reports/deadlines (30 days)'],
+            ['activity', 'GET /reports/activity (two years)'],
+            ['listing', `GET /conventions?limit=… (visibility listing, baseline)`],
+          ] as const
+        ).map(([key, label]) => [
+          label,
+          fmt(rep.latencyMs[key].p50, 1),
+          fmt(rep.latencyMs[key].p90, 1),
+          fmt(rep.latencyMs[key].p99, 1),
+        ]),
+      ),
+      '',
+      table(
+        ['figure', 'value'],
+        [
+          ['national financing / visibility listing, p50 per round', fmt(rep.ratioFinancingToListing, 2)],
+          ['first answer of a new API process (reads every convention)', `${fmt(rep.firstAnswerMs, 0)} ms`],
+          [
+            'sweep of the cache: cold (query each) / warm (describe each)',
+            `${fmt(rep.sweepMs.cold, 0)} ms / ${fmt(rep.sweepMs.warm, 0)} ms`,
+          ],
+          [
+            'answer sizes: financing JSON / CSV, deadlines JSON',
+            `${fmt(rep.bytes.financingJson / 1024, 0)} KiB / ${fmt(rep.bytes.financingCsv / 1024, 0)} KiB, ${fmt(rep.bytes.deadlinesJson / 1024, 0)} KiB`,
+          ],
+          [
+            'API resident memory before / after the reports',
+            `${fmt(rep.apiRssMiB.beforeReports, 0)} MiB / ${fmt(rep.apiRssMiB.afterReports, 0)} MiB`,
+          ],
+        ],
+      ),
       '',
     );
   }

@@ -10,6 +10,8 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { ConventionsClient } from '../conventions';
+import { ConventionFactsCache, type ConventionSource } from '../reports/cache';
+import { ReportsService } from '../reports/service';
 import { KeyRing, type ApiKey } from '../auth/keys';
 import { principalFromKey } from '../auth/principal';
 import type { RouteContext } from './context';
@@ -25,7 +27,18 @@ import type { OidcSettings } from '../auth/oidc';
 import { documentRoutes } from './routes/documents';
 import { documensoRoutes, type DocumensoConfig } from './routes/documenso';
 import { createDocumentRenderer, type DocumentRenderer } from '../../activities/documents/render';
+import { reportRoutes } from './routes/reports';
+import { dashboardRoutes } from './routes/dashboard';
 import type { PayloadCodec } from '@temporalio/common';
+
+export interface ReportsOptions {
+  /** Seconds between two readings of every convention (the figures' freshness); default 30. */
+  refreshSeconds?: number;
+  /** The instant reports are computed at; default now. Tests on the time-skipping server pass its clock. */
+  clock?: () => number | Promise<number>;
+  /** Where conventions are read; default the API's own Temporal client. */
+  source?: ConventionSource;
+}
 
 export interface ApiOptions {
   /** The one Temporal client of the process, shared by every request. */
@@ -54,7 +67,28 @@ export interface ApiOptions {
   documenso?: DocumensoConfig;
   /** The Temporal UI's codec server, when payloads are encrypted. */
   codec?: { codec: PayloadCodec; token: string | null; corsOrigins: string[]; oidc?: OidcSettings | null };
+  reports?: ReportsOptions;
 }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The reports' cache of every convention: `main` starts it at once, tests on first use. */
+    reports: ReportsService;
+  }
+}
+
+/** Reads conventions for the reports through the API's Temporal client, each call under a deadline. */
+function temporalSource(conventions: ConventionsClient, timeoutMs: number): ConventionSource {
+  const within = <T>(fn: () => Promise<T>) =>
+    conventions.client.connection.withDeadline(Date.now() + timeoutMs, fn);
+  return {
+    runs: () => within(() => conventions.runs()),
+    run: (id) => within(() => conventions.run(id)),
+    state: (id) => within(() => conventions.get(id)),
+  };
+}
+
+export const DEFAULT_REPORTS_REFRESH_SECONDS = 30;
 
 export const DEFAULT_RATE_LIMIT = { max: 300, perSeconds: 60 };
 export const DEFAULT_ANONYMOUS_RATE_LIMIT = { max: 120, perSeconds: 60 };
@@ -121,11 +155,27 @@ export async function buildApp(options: ApiOptions): Promise<FastifyInstance> {
   registerJsonParsers(app);
   registerBodyTimeout(app, options.bodyTimeoutMs ?? 10_000);
 
+  const temporalTimeoutMs = options.temporalTimeoutMs ?? 20_000;
+  const facts = new ConventionFactsCache(
+    options.reports?.source ?? temporalSource(options.conventions, temporalTimeoutMs),
+    {
+      refreshMs: (options.reports?.refreshSeconds ?? DEFAULT_REPORTS_REFRESH_SECONDS) * 1000,
+      onError: (error, what) =>
+        app.log.warn({ reason: error instanceof Error ? error.message : String(error) }, `rapports: ${what}`),
+    },
+  );
+  const reports = new ReportsService(facts, {
+    clock: options.reports?.clock ?? (() => Date.now()),
+    waitMs: temporalTimeoutMs,
+  });
+  app.decorate('reports', reports);
+  app.addHook('onClose', () => facts.stop());
   const context: RouteContext = {
     conventions: options.conventions,
-    temporalTimeoutMs: options.temporalTimeoutMs ?? 20_000,
+    temporalTimeoutMs,
     webhooks: options.webhooks,
     healthCacheMs: options.healthCacheMs ?? 1_000,
+    reports,
   };
 
   app.setErrorHandler((error, request, reply) => {
@@ -251,6 +301,11 @@ export async function buildApp(options: ApiOptions): Promise<FastifyInstance> {
           name: 'signature électronique',
           description: 'Webhooks entrants d’un service de signature (Documenso)',
         },
+        {
+          name: 'rapports',
+          description:
+            'La vue d’ensemble: financement, échéances, activité, sur toutes les conventions lisibles',
+        },
         { name: 'service', description: 'Santé et description' },
       ],
     },
@@ -269,6 +324,11 @@ export async function buildApp(options: ApiOptions): Promise<FastifyInstance> {
   let renderer = options.documents ?? null;
   documentRoutes(app, context, () => (renderer ??= createDocumentRenderer()));
   if (options.documenso) documensoRoutes(app, context, options.documenso);
+  reportRoutes(app, context);
+  await dashboardRoutes(app, context, {
+    ring,
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+  });
   if (codecOptions) codecRoutes(app, codecOptions);
 
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { ConventionsClient } from '../conventions';
 import { conventionAccess, partiesAccess, type Principal } from '../auth/principal';
 import type { ConventionState } from '../../domain/temporal-contract';
+import type { ReportsService } from '../reports/service';
 import { idempotencyKeySchema } from './schemas';
 import { ApiProblem, type ProblemDetail } from './problem';
 
@@ -25,6 +26,8 @@ export interface RouteContext {
   temporalTimeoutMs: number;
   webhooks: { allowPrivateDestinations: boolean };
   healthCacheMs: number;
+  /** The national reports, read from every convention and kept fresh (client/reports/). */
+  reports: ReportsService;
 }
 
 /** Runs a Temporal call under a deadline, so an unreachable server becomes a 503, not a hang. */

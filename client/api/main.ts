@@ -53,6 +53,7 @@ async function main(env: Environment) {
           },
         }
       : {}),
+    reports: { refreshSeconds: env.ISCG_REPORTS_REFRESH_SECONDS },
     ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}),
     ...(encryption
       ? {
@@ -95,6 +96,8 @@ async function main(env: Environment) {
   process.once('SIGTERM', () => void close('SIGTERM'));
 
   const address = await app.listen({ port: env.PORT, host: env.HOST });
+  // The first reading of every convention starts now, so that the first report does not wait for it.
+  app.reports.cache.start();
   if (env.ISCG_API_METRICS_ADDRESS && metrics)
     metricsServer = await serveMetrics(env.ISCG_API_METRICS_ADDRESS, metrics.registry);
   app.log.info(

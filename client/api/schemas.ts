@@ -10,6 +10,7 @@ import {
 import { PHASES } from '../../domain/lifecycle/phase';
 import { LEDGER_STATUSES } from '../../domain/lifecycle/term';
 import { DEADLINE_KINDS } from '../../domain/lifecycle/view';
+import { FINANCING_TABLES } from '../../domain/reports/tables';
 import { PROBLEM_CODES } from './problem';
 
 /**
@@ -88,6 +89,98 @@ export const listQuerySchema = z
   })
   .strict();
 export type ListQuery = z.output<typeof listQuerySchema>;
+
+// ---- Reports ---------------------------------------------------------------------------------
+
+/** A comma-separated list, or the same parameter repeated. */
+const listParam = <T extends z.ZodType<unknown, string>>(item: T, what: string) =>
+  z
+    .union([z.string(), z.array(z.string())], { message: `${what}: liste séparée par des virgules attendue` })
+    .transform((v) =>
+      (Array.isArray(v) ? v.join(',') : v)
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item).max(120, { message: `${what}: 120 valeurs au plus` }));
+
+const YEAR_MIN = 2000;
+const YEAR_MAX = 2100;
+
+/** "2027", "2027-2029" or "2026,2028": at most twenty calendar years. */
+const yearsParam = z
+  .string({ message: 'années attendues: 2027, 2027-2029 ou 2026,2028' })
+  .regex(/^\s*\d{4}(\s*-\s*\d{4})?(\s*,\s*\d{4}(\s*-\s*\d{4})?)*\s*$/, {
+    message: 'années attendues: 2027, 2027-2029 ou 2026,2028',
+  })
+  .transform((text, ctx) => {
+    const years = new Set<number>();
+    for (const part of text.split(',')) {
+      const [from, to = from] = part.split('-').map((y) => Number(y.trim()));
+      if (from! > to!) {
+        ctx.addIssue({ code: 'custom', message: `intervalle à l’envers: ${part.trim()}` });
+        return z.NEVER;
+      }
+      if (from! < YEAR_MIN || to! > YEAR_MAX) {
+        ctx.addIssue({ code: 'custom', message: `années de ${YEAR_MIN} à ${YEAR_MAX}` });
+        return z.NEVER;
+      }
+      for (let y = from!; y <= to! && years.size <= 20; y++) years.add(y);
+    }
+    if (years.size > 20) {
+      ctx.addIssue({ code: 'custom', message: 'vingt années au plus' });
+      return z.NEVER;
+    }
+    return [...years].sort((a, b) => a - b);
+  })
+  .describe('Années civiles: 2027, 2027-2029 ou 2026,2028 (défaut: l’année en cours)');
+
+const reportFilterShape = {
+  departements: listParam(
+    z
+      .string()
+      .transform((code) => code.toUpperCase())
+      .pipe(departementSchema),
+    'departements',
+  )
+    .optional()
+    .describe('Départements, séparés par des virgules (ex. 59,62,2A); défaut: tous ceux de la clé'),
+  phase: listParam(z.enum(PHASES), 'phase')
+    .optional()
+    .describe('Phases actuelles des conventions retenues, séparées par des virgules (ex. active,suspended)'),
+  format: z.enum(['json', 'csv']).optional().describe('json (défaut) ou csv; sinon selon l’en-tête Accept'),
+};
+
+export const financingQuerySchema = z
+  .object({
+    years: yearsParam.optional(),
+    ...reportFilterShape,
+    table: z
+      .enum(FINANCING_TABLES)
+      .default('annees')
+      .describe(
+        'Pour le CSV: annees (par année, département et payeur), previsions (douze mois), suspensions, fins-de-periode',
+      ),
+  })
+  .strict();
+export type FinancingQuery = z.output<typeof financingQuerySchema>;
+
+export const deadlinesQuerySchema = z
+  .object({
+    days: z.coerce
+      .number({ message: 'nombre de jours attendu' })
+      .int({ message: 'nombre entier de jours attendu' })
+      .min(1, { message: '1 jour au moins' })
+      .max(366, { message: '366 jours au plus' })
+      .default(30)
+      .describe('Horizon en jours: les échéances en retard et celles des N prochains jours (défaut 30)'),
+    ...reportFilterShape,
+  })
+  .strict();
+export type DeadlinesQuery = z.output<typeof deadlinesQuerySchema>;
+
+export const activityQuerySchema = z.object({ years: yearsParam.optional(), ...reportFilterShape }).strict();
+export type ActivityQuery = z.output<typeof activityQuerySchema>;
 
 export const idempotencyKeySchema = z.string().regex(IDEMPOTENCY_KEY_PATTERN, {
   message: '8 à 128 caractères parmi lettres, chiffres, « . », « _ », « : » et « - »',

@@ -1,4 +1,5 @@
 import { DEPARTEMENT_CODES } from '../../domain/calendar/departements';
+import type { PartyRole } from '../../domain/convention/schema';
 import type { Actor } from '../../domain/lifecycle/events';
 import type { ApiKey, Grant } from './keys';
 
@@ -55,6 +56,24 @@ export function conventionAccess(principal: Principal, conventionId: string): Ac
       ? null
       : { reason: `la clé "${principal.keyId}" n’est pas habilitée pour la convention ${conventionId}` };
   return departementAccess(principal, departement);
+}
+
+/** A convention as far as reading it goes: its id, and the roles its parties hold. */
+export interface ReadableConvention {
+  conventionId: string;
+  parties: Record<string, { role: PartyRole }>;
+}
+
+/**
+ * Whether the key may read this convention: its département or its list first, then a role key
+ * needs a party holding that role (contacts and money are not for others) and a party key must be
+ * a party. One rule for reading a convention and for every report built from conventions.
+ */
+export function readAccess(principal: Principal, convention: ReadableConvention): AccessDenial | null {
+  return (
+    conventionAccess(principal, convention.conventionId) ??
+    partiesAccess(principal, convention.conventionId, convention.parties)
+  );
 }
 
 export function departementAccess(principal: Principal, departement: string): AccessDenial | null {

@@ -14,12 +14,14 @@ import {
   type ExternalEventType,
 } from '../../domain/lifecycle/events';
 import { PHASES } from '../../domain/lifecycle/phase';
+import { FINANCING_TABLES } from '../../domain/reports/tables';
 import type { ConventionState, EventResult } from '../../domain/temporal-contract';
 import { apiKeySchema, generateToken, hashToken, parseApiKeys, type ApiKey, type Grant } from '../auth/keys';
 import type { ConventionSummary } from '../conventions';
 import { ApiClient, resolveTarget } from './api-client';
 import { CliError, EXIT } from './exit-codes';
 import { formatList, formatResult, formatState } from './format';
+import { formatActivity, formatDeadlines, formatFinancing } from './report-format';
 
 export interface CliIo {
   stdout: { write(text: string | Uint8Array): unknown };
@@ -206,6 +208,83 @@ export function buildProgram(io: CliIo): Command {
       );
       output(body, () => formatList(body.conventions));
     });
+
+  const report = program
+    .command('report')
+    .description('la vue d’ensemble sur les conventions que la clé peut lire (GET /reports/…)');
+  const reportCommand = (
+    name: 'financing' | 'deadlines' | 'activity',
+    description: string,
+    human: (body: never) => string,
+  ) => {
+    const command = report
+      .command(name)
+      .description(description)
+      .option('--departement <code>', 'département (répétable, ex. 59)', collect)
+      .addOption(
+        new Option('--phase <phase>', 'phase actuelle (répétable)').choices([...PHASES]).argParser(collect),
+      )
+      .option('--csv', 'le tableau en CSV (séparateur « ; », UTF-8 avec BOM, virgule décimale)')
+      .option('-o, --output <fichier>', 'écrit le résultat dans ce fichier plutôt qu’à l’écran');
+    if (name === 'deadlines') command.option('--days <n>', 'horizon en jours (défaut 30)');
+    else
+      command.option(
+        '--years <années>',
+        'années civiles: 2027, 2027-2029 ou 2026,2028 (défaut: l’année en cours)',
+      );
+    if (name === 'financing')
+      command.addOption(
+        new Option('--table <tableau>', 'tableau du CSV').choices([...FINANCING_TABLES]).default('annees'),
+      );
+    command.action(
+      async (options: {
+        departement?: string[];
+        phase?: string[];
+        csv?: boolean;
+        output?: string;
+        days?: string;
+        years?: string;
+        table?: string;
+      }) => {
+        if (options.csv && json()) throw new CliError('--csv ou --json, pas les deux', EXIT.usage);
+        const query = new URLSearchParams();
+        if (options.years) query.set('years', options.years);
+        if (options.days) query.set('days', options.days);
+        if (options.departement?.length) query.set('departements', options.departement.join(','));
+        if (options.phase?.length) query.set('phase', options.phase.join(','));
+        const write = (data: string | Buffer) => {
+          if (options.output) {
+            fs.writeFileSync(options.output, data);
+            io.stderr.write(`écrit: ${options.output}\n`);
+          } else io.stdout.write(data);
+        };
+        if (options.csv) {
+          query.set('format', 'csv');
+          if (options.table) query.set('table', options.table);
+          write((await api().download(`/reports/${name}?${query.toString()}`, 'text/csv')).bytes);
+          return;
+        }
+        const { body } = await api().request<never>('GET', `/reports/${name}?${query.toString()}`);
+        const text = json() ? JSON.stringify(body, null, 2) : human(body);
+        write(text.endsWith('\n') ? text : `${text}\n`);
+      },
+    );
+  };
+  reportCommand(
+    'financing',
+    'financement par année, département et payeur; suspensions; douze prochains mois; fins de période',
+    formatFinancing,
+  );
+  reportCommand(
+    'deadlines',
+    'échéances en retard ou dans les N prochains jours, avec qui doit agir',
+    formatDeadlines,
+  );
+  reportCommand(
+    'activity',
+    'bilans d’activité attendus, reçus, en retard; indicateurs additionnés',
+    formatActivity,
+  );
 
   program
     .command('show')

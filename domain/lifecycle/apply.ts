@@ -5,6 +5,7 @@ import type {
   ConventionContext,
   HistoryEntry,
   LedgerItem,
+  PastTerm,
   Recruitment,
   ReviewYear,
   Suspension,
@@ -540,7 +541,11 @@ export function denounce(context: ConventionContext, event: EventOf<'DENOUNCE'>)
   };
 }
 
-function pastTerm(context: ConventionContext, outcome: 'renewed' | 'ended') {
+function pastTerm(
+  context: ConventionContext,
+  outcome: 'renewed' | 'ended',
+  archived: { ledger: LedgerItem[]; reviews: ReviewYear[] },
+): PastTerm {
   const term = context.term!;
   const items = context.ledger.filter((i) => i.term === term.number && !i.waived);
   return {
@@ -549,6 +554,8 @@ function pastTerm(context: ConventionContext, outcome: 'renewed' | 'ended') {
     itemsDue: items.length,
     itemsPaid: items.filter(isSettled).length,
     reviewsHeld: context.reviews.filter((y) => y.term === term.number && y.review).length,
+    ledger: archived.ledger,
+    reviews: archived.reviews,
   };
 }
 
@@ -563,8 +570,13 @@ export function renewTerm(context: ConventionContext, event: MachineEvent): Appl
   const carried = behaviour.termEdges
     ? unsettledLines(context.ledger)
     : outstandingNonPayments(context.ledger);
+  // What does not follow stays with the term it belongs to, for the reports (docs/reports.md).
+  const left = {
+    ledger: context.ledger.filter((item) => !carried.includes(item)),
+    reviews: context.reviews.filter((year) => year.term === previous.number),
+  };
   const opened = openTerm(
-    { ...context, data, pastTerms: [...context.pastTerms, pastTerm(context, 'renewed')] },
+    { ...context, data, pastTerms: [...context.pastTerms, pastTerm(context, 'renewed', left)] },
     term,
     behaviour,
   );
@@ -597,7 +609,9 @@ export function terminate(
     not_renewed: 'Fin à l’échéance: non-reconduction décidée',
     no_renewal_decision: 'Fin à l’échéance: aucune reconduction décidée',
   };
-  const pastTerms = context.term ? [...context.pastTerms, pastTerm(context, 'ended')] : context.pastTerms;
+  const pastTerms = context.term
+    ? [...context.pastTerms, pastTerm(context, 'ended', { ledger: [], reviews: [] })]
+    : context.pastTerms;
   const settling = open.length > 0 ? `; ${open.length} échéance(s) restent à solder` : '';
   const next = withHistory(
     { ...context, pastTerms, termination: { on, reason, detail, closedOn: open.length > 0 ? null : on } },

@@ -61,6 +61,14 @@ export interface PastTerm extends Term {
   itemsPaid: number;
   itemsDue: number;
   reviewsHeld: number;
+  /**
+   * What left the convention when a renewal opened the next term: the ledger lines that did not
+   * follow into it and the term's review years, as they stood, so that the money and the activity
+   * of past years stay in the convention's own state. Empty when the convention ended (its ledger
+   * and reviews stay); absent on terms that ended before the convention kept them.
+   */
+  ledger?: LedgerItem[];
+  reviews?: ReviewYear[];
 }
 
 export interface Post {

@@ -33,7 +33,7 @@ function partyIdsWithRole(context: ConventionContext, role: string): string[] {
 }
 
 /** The day the activity report must be in: the day before the meeting, or the year's last day. */
-export function reportDueDate(context: ConventionContext, year: ReviewYear): CivilDate {
+export function reportDueDate(context: Pick<ConventionContext, 'data'>, year: ReviewYear): CivilDate {
   const code = context.data.departement;
   const written = year.meeting ? addDays(year.meeting.date, -1) : year.yearEnd;
   return dueDateByRule(code, written, CLOSED_DAY_RULE_BY_KIND['activity-report']);

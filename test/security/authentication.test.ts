@@ -18,8 +18,20 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as 
 const PUBLIC = [/^(GET|HEAD) \/healthz$/, /^(GET|HEAD) \/openapi\.json$/, /^(GET|HEAD) \/docs(\/.*)?$/];
 /** CORS preflights of the codec server: a browser sends them without credentials, by design. */
 const PREFLIGHT = /^OPTIONS \/codec\//;
+/**
+ * The dashboard's pages, for people: signed in with a key kept in a cookie, never a bearer header
+ * (test/security/reports-scope.test.ts checks the cookie). Its sign-in form, its stylesheet and
+ * signing out are open; every other page sends whoever has no valid cookie to the form.
+ */
+const DASHBOARD = /^(GET|HEAD|POST) \/tableau-de-bord(\/.*)?$/;
+const DASHBOARD_OPEN = [
+  /^(GET|HEAD|POST) \/tableau-de-bord\/connexion$/,
+  /^(GET|HEAD) \/tableau-de-bord\/style\.css$/,
+  /^POST \/tableau-de-bord\/deconnexion$/,
+];
 /** Routes the OpenAPI document hides, each for a reason. */
 const HIDDEN = [
+  DASHBOARD, // web pages, not API operations
   /^(GET|HEAD) \/openapi\.json$/, // the document itself
   /^(GET|HEAD) \/docs(\/.*)?$/, // Swagger UI
   /^(POST|OPTIONS) \/codec\//, // the Temporal UI's codec server, authenticated by its own token
@@ -149,7 +161,7 @@ describe('without a key, every route but the public ones answers 401', () => {
   test.each(credentials)('%s', async (_label, headers) => {
     const outcomes: Record<string, number> = {};
     for (const route of routesOf(app)) {
-      if (PUBLIC.some((p) => p.test(route)) || PREFLIGHT.test(route)) continue;
+      if (PUBLIC.some((p) => p.test(route)) || PREFLIGHT.test(route) || DASHBOARD.test(route)) continue;
       const { method, url } = concrete(route);
       const response = await call(
         method,
@@ -174,6 +186,7 @@ test('the public routes answer without a key; a valid key gets past authenticati
   expect((await call('GET', '/healthz')).statusCode).toBe(503);
   for (const route of routesOf(app)) {
     if (PUBLIC.some((p) => p.test(route)) || PREFLIGHT.test(route) || route.startsWith('HEAD ')) continue;
+    if (DASHBOARD.test(route)) continue;
     const { method, url } = concrete(route);
     const response = await call(
       method,
@@ -185,6 +198,32 @@ test('the public routes answer without a key; a valid key gets past authenticati
       route,
       status: 'past authentication',
     });
+  }
+});
+
+test('without a valid cookie, every page of the dashboard but its door sends to the sign-in form', async () => {
+  const pages = routesOf(app).filter((r) => DASHBOARD.test(r) && !DASHBOARD_OPEN.some((o) => o.test(r)));
+  expect(pages.length).toBeGreaterThan(10);
+  for (const [label, headers] of [
+    ['nothing', {}],
+    ['a bearer key', { authorization: `Bearer ${operatorToken}` }],
+    [
+      'an unknown key in the cookie',
+      { cookie: 'iscg_tableau=iscg_pas-une-vraie-cle-00000000000000000000000000' },
+    ],
+  ] as [string, Record<string, string>][]) {
+    for (const route of pages) {
+      const { method, url } = concrete(route);
+      const response = await fetch(`${baseUrl}${url}`, { method, headers, redirect: 'manual' });
+      const text = await response.text();
+      expect({ label, route, status: response.status, location: response.headers.get('location') }).toEqual({
+        label,
+        route,
+        status: 303,
+        location: '/tableau-de-bord/connexion',
+      });
+      expect(text).toBe('');
+    }
   }
 });
 

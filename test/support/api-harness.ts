@@ -86,6 +86,8 @@ export async function startApi(
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     ...(options.anonymousRateLimit ? { anonymousRateLimit: options.anonymousRateLimit } : {}),
     ...(options.temporalTimeoutMs ? { temporalTimeoutMs: options.temporalTimeoutMs } : {}),
+    ...(options.reports ? { reports: options.reports } : {}),
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as AddressInfo).port;

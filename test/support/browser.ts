@@ -91,7 +91,7 @@ export function workflowUrl(uiUrl: string, workflowId: string, tab?: string, nam
 export async function screenshot(
   page: Page,
   name: string,
-  options: { doc?: boolean; from?: Locator; height?: number } = {},
+  options: { doc?: boolean; from?: Locator; height?: number; fullPage?: boolean } = {},
 ): Promise<string> {
   fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
   const file = path.join(SCREENSHOTS_DIR, `${name}.png`);
@@ -107,7 +107,7 @@ export async function screenshot(
       clip: { x: 0, y: Math.max(box.y - 12, 0), width: viewport.width, height: options.height ?? 600 },
     });
     await page.setViewportSize(viewport);
-  } else await page.screenshot({ path: file });
+  } else await page.screenshot({ path: file, fullPage: options.fullPage === true });
   if (options.doc && process.env.ISCG_DOC_SCREENSHOTS === '1') {
     fs.mkdirSync(DOC_IMAGES_DIR, { recursive: true });
     fs.copyFileSync(file, path.join(DOC_IMAGES_DIR, `${name}.png`));

@@ -131,7 +131,7 @@ test('a life of versions: signed, refused, reopened, attached, renewed', async (
     });
 
     // Back to drafting: the signatures are void, and the next signable text is version 2.
-    await life.send('REOPEN_DRAFTING', { reason: 'jour de paie corrigé' });
+    await life.send('REOPEN_DRAFTING', { reason: 'modification-des-termes' });
     await life.send('AMEND', { patch: { financing: { salaryPaymentDay: 27 } } });
     await life.send('SUBMIT_DRAFT', {});
     await life.recruit('CAND-002');

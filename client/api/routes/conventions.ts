@@ -102,6 +102,7 @@ export function conventionRoutes(app: FastifyInstance, context: RouteContext): v
       const denial = creationAccess(principal, body.data.departement);
       if (denial) throw new ApiProblem('forbidden', denial.reason);
       const created = await withTemporal(context, () => context.conventions.create(body, actorOf(principal)));
+      context.reports.cache.invalidate(created.conventionId);
       return reply
         .code(201)
         .header('location', `/conventions/${created.conventionId}`)

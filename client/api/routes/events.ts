@@ -50,6 +50,8 @@ export async function sendEvent(
     }),
   );
   if (idempotencyKey) reply.header('idempotent-replayed', String(result.replayed));
+  // Reports show it at once, not only at the next reading of every convention.
+  context.reports.cache.invalidate(conventionId);
   return result;
 }
 

@@ -4,6 +4,7 @@ import {
   creationAccess,
   departementOfConventionId,
   listScope,
+  readAccess,
   type Principal,
 } from '../../../client/auth/principal';
 
@@ -73,4 +74,19 @@ test('listings are scoped by département, by convention id, and by the role a k
     role: null,
   });
   expect(listScope(prefecture59)).toEqual({ departements: ['59'], conventionIds: null, role: 'etat' });
+});
+
+test('reading a convention needs its département, then a party of the key’s role, or the key’s party', () => {
+  const lille = {
+    conventionId: 'convention-59-lille-centre',
+    parties: { etat: { role: 'etat' as const }, association: { role: 'association' as const } },
+  };
+  expect(readAccess(operator, lille)).toBeNull();
+  expect(readAccess(prefecture59, lille)).toBeNull();
+  expect(readAccess(police59, lille)?.reason).toMatch(/aucune partie de rôle "police"/);
+  expect(readAccess(employer, lille)).toBeNull();
+  expect(readAccess(employer, { ...lille, parties: { etat: { role: 'etat' } } })?.reason).toMatch(
+    /"association" n’est pas partie/,
+  );
+  expect(readAccess(operator62, lille)?.reason).toMatch(/département 59/);
 });

@@ -1,6 +1,7 @@
 import { conventionCreate, completeConventionData } from '../../support/fixtures';
 import { Driver, OPERATOR, party, recruit, signAll } from '../../support/driver';
 import { conventionView, deadlines } from '../../../domain/lifecycle/view';
+import { isSettled } from '../../../domain/lifecycle/term';
 import { missingBlanks } from '../../../domain/convention/completeness';
 import { conventionDataSchema } from '../../../domain/convention/schema';
 
@@ -389,6 +390,8 @@ describe('renewal and termination (art. 9)', () => {
     });
     d.goTo('2029-08-28');
     expect(d.phase).toBe('renewal');
+    const paidInFirstTerm = d.context.ledger.find((i) => i.kind === 'salary')!.id;
+    d.send('RECORD_PAYMENT', { itemId: paidInFirstTerm, paidOn: '2027-04-01' });
     d.goTo('2029-10-01');
     d.send(
       'RECORD_RENEWAL_DECISION',
@@ -415,6 +418,18 @@ describe('renewal and termination (art. 9)', () => {
     expect(d.context.data.parties['commune-roubaix']).toBeDefined();
     expect(d.context.ledger.filter((i) => i.payerPartyId === 'commune-roubaix')).toHaveLength(3);
     expect(d.context.pastTerms).toEqual([expect.objectContaining({ number: 1, outcome: 'renewed' })]);
+    // The first term's settled lines and its review years stay with it in the convention's state;
+    // the lines still owed follow into the new term, under their own term.
+    const [first] = d.context.pastTerms;
+    const followed = d.context.ledger.filter((i) => i.term === 1);
+    expect((first?.ledger?.length ?? 0) + followed.length).toBe(36 + 3 * 3);
+    expect(first?.ledger?.map((i) => i.id)).toEqual([paidInFirstTerm]);
+    expect(followed.every((i) => !isSettled(i))).toBe(true);
+    expect(first?.reviews?.map((y) => [y.term, y.termYear])).toEqual([
+      [1, 1],
+      [1, 2],
+      [1, 3],
+    ]);
   });
 
   test('drafts and recruitments can be abandoned by operators only', () => {

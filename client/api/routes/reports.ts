@@ -1,0 +1,172 @@
+import { negotiate } from '@fastify/accept-negotiator';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { activityTable, deadlinesTable, financingTables, type Table } from '../../../domain/reports/tables';
+import { FactsUnavailableError } from '../../reports/cache';
+import { CSV_CONTENT_TYPE, toCsv } from '../../reports/csv';
+import { ScopeDenied, type ReportFilters } from '../../reports/service';
+import { parseOr422, principalOf, type RouteContext } from '../context';
+import { ApiProblem } from '../problem';
+import { activityQuerySchema, deadlinesQuerySchema, financingQuerySchema, requestSchema } from '../schemas';
+import { problems } from './docs';
+import { activityReportSchema, deadlinesReportSchema, financingReportSchema } from './report-docs';
+
+/**
+ * The national view: `GET /reports/financing`, `/reports/deadlines`, `/reports/activity`, in JSON
+ * or in CSV for French spreadsheets. A key sees the conventions it may read, nothing else.
+ */
+
+type Format = 'json' | 'csv';
+
+function formatOf(request: FastifyRequest, asked: Format | undefined): Format {
+  if (asked) return asked;
+  const accept = request.headers.accept;
+  if (!accept) return 'json';
+  return negotiate(accept, ['application/json', 'text/csv']) === 'text/csv' ? 'csv' : 'json';
+}
+
+function queryDoc(schema: Parameters<typeof requestSchema>[0]): Record<string, unknown> {
+  const json = requestSchema(schema) as { properties: Record<string, unknown> };
+  return { type: 'object', properties: json.properties };
+}
+
+function filtersOf(query: {
+  years?: number[];
+  departements?: string[];
+  phase?: ReportFilters['phases'];
+}): ReportFilters {
+  return { years: query.years, departements: query.departements, phases: query.phase };
+}
+
+function sendCsv(reply: FastifyReply, table: Table, fileName: string): FastifyReply {
+  return reply
+    .header('content-type', CSV_CONTENT_TYPE)
+    .header('content-disposition', `attachment; filename="${fileName}.csv"`)
+    .send(toCsv(table));
+}
+
+function yearsPart(years: number[]): string {
+  return years.length === 1 ? String(years[0]) : `${years[0]}-${years.at(-1)}`;
+}
+
+/** Runs a report, turning a filter outside the key's scope or a cache still empty into problems. */
+async function guarded<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ScopeDenied)
+      throw new ApiProblem('forbidden', error.message, { field: 'departements' });
+    if (error instanceof FactsUnavailableError)
+      throw new ApiProblem('unavailable', error.message, {}, { 'retry-after': '5' });
+    throw error;
+  }
+}
+
+const csvResponse = (description: string) => ({
+  description,
+  content: {
+    'text/csv': {
+      schema: {
+        type: 'string',
+        description: 'Séparateur « ; », UTF-8 avec BOM, virgule décimale, dates AAAA-MM-JJ',
+      },
+    },
+  },
+});
+
+export function reportRoutes(app: FastifyInstance, context: RouteContext): void {
+  const reports = context.reports;
+  const errors = problems('forbidden', 'invalid');
+
+  app.get(
+    '/reports/financing',
+    {
+      schema: {
+        tags: ['rapports'],
+        summary: 'Financement: dû, versé, en retard, non versé, sans objet; prévision; fins de période',
+        description:
+          'Par année civile (échéance de chaque ligne), par département et pour l’ensemble: ce que doivent l’État, chaque type de cofinanceur et les employeurs (salaires, comptés en mois), et où en est chaque ligne aujourd’hui; les conventions suspendues et depuis quand; les lignes des douze prochains mois (et celles des reconductions décidées); les périodes qui s’achèvent dans les douze mois avec leur reconduction. En CSV, `table` choisit le tableau. Une clé ne voit que les conventions qu’elle peut lire.',
+        querystring: queryDoc(financingQuerySchema),
+        response: {
+          200: {
+            description: 'Rapport de financement',
+            content: {
+              'application/json': { schema: financingReportSchema },
+              ...csvResponse('Le tableau demandé (`table`)').content,
+            },
+          },
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const query = parseOr422(financingQuerySchema, request.query ?? {});
+      const report = await guarded(() => reports.financing(principalOf(request), filtersOf(query)));
+      reply.header('cache-control', 'no-store');
+      if (formatOf(request, query.format) === 'json') return report;
+      const table = financingTables(report)[query.table];
+      return sendCsv(reply, table, `financement-${table.name}-${yearsPart(report.years)}`);
+    },
+  );
+
+  app.get(
+    '/reports/deadlines',
+    {
+      schema: {
+        tags: ['rapports'],
+        summary: 'Échéances en retard ou dans les N prochains jours, avec qui doit agir',
+        description:
+          'Toutes les échéances des conventions lisibles par la clé, déjà dépassées ou dans les `days` prochains jours (30 par défaut), de la plus proche à la plus lointaine, avec les parties qui doivent agir; et leur nombre par semaine.',
+        querystring: queryDoc(deadlinesQuerySchema),
+        response: {
+          200: {
+            description: 'Échéances',
+            content: {
+              'application/json': { schema: deadlinesReportSchema },
+              ...csvResponse('Une ligne par échéance').content,
+            },
+          },
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const query = parseOr422(deadlinesQuerySchema, request.query ?? {});
+      const report = await guarded(() =>
+        reports.deadlines(principalOf(request), { ...filtersOf(query), days: query.days }),
+      );
+      reply.header('cache-control', 'no-store');
+      if (formatOf(request, query.format) === 'json') return report;
+      return sendCsv(reply, deadlinesTable(report), `echeances-${report.today}-${report.days}j`);
+    },
+  );
+
+  app.get(
+    '/reports/activity',
+    {
+      schema: {
+        tags: ['rapports'],
+        summary: 'Bilans d’activité: attendus, reçus, en retard; indicateurs additionnés',
+        description:
+          'Par année civile (celle où s’achève l’année de convention du bilan), par département et pour l’ensemble: les bilans attendus, reçus, en retard, pas encore dus, ceux d’un poste vacant une partie ou toute l’année, et la somme de chaque indicateur des bilans reçus. Des nombres seulement: personne n’est jamais nommé.',
+        querystring: queryDoc(activityQuerySchema),
+        response: {
+          200: {
+            description: 'Activité',
+            content: {
+              'application/json': { schema: activityReportSchema },
+              ...csvResponse('Une ligne par année et département, une colonne par indicateur').content,
+            },
+          },
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const query = parseOr422(activityQuerySchema, request.query ?? {});
+      const report = await guarded(() => reports.activity(principalOf(request), filtersOf(query)));
+      reply.header('cache-control', 'no-store');
+      if (formatOf(request, query.format) === 'json') return report;
+      return sendCsv(reply, activityTable(report), `activite-${yearsPart(report.years)}`);
+    },
+  );
+}
