@@ -17,6 +17,7 @@ COPY client ./client
 COPY config ./config
 COPY security ./security
 COPY scripts ./scripts
+COPY database ./database
 RUN npm run build
 
 # ── runtime: production dependencies only, non-root, read-only friendly (writes go to /data) ──
@@ -41,8 +42,10 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
     && mkdir -p /data \
     && chown node:node /data
 COPY --from=build /app/dist ./dist
-# The mail renderer reads its templates from the source folder beside dist/.
+# The mail renderer reads its templates from the source folder beside dist/; the set-up job and
+# the worker read the databases' migrations from theirs.
 COPY activities/mail/templates ./activities/mail/templates
+COPY database ./database
 COPY --chmod=0755 deploy/docker-entrypoint.sh ./deploy/
 # The base image's `node` user, by id so that Kubernetes' runAsNonRoot can check it.
 USER 1000:1000
