@@ -108,12 +108,13 @@ test('.dockerignore lets through every file the Dockerfile copies from the conte
     expect(allowed.some((a) => a === never || a.startsWith(`${never}/`))).toBe(false);
 });
 
-test('ShellCheck passes the containers’ scripts, as POSIX sh', () => {
+test('ShellCheck passes the containers’ scripts and the certificates script, as POSIX sh', () => {
   const scripts = [
     'deploy/docker-entrypoint.sh',
     'deploy/temporal/setup-schema.sh',
     'deploy/temporal/start-server.sh',
     'deploy/temporal/register-namespace.sh',
+    'deploy/tls/certificates.sh',
   ].map((s) => path.join(ROOT, s));
   const result = spawnSync(SHELLCHECK, ['--shell=sh', '--severity=style', ...scripts], { encoding: 'utf8' });
   expect(result.stdout + result.stderr).toBe('');
