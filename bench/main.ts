@@ -96,7 +96,7 @@ async function main() {
     return runRecordedHistory(
       stack,
       bundles,
-      { workflows: quick ? 2 : 4, rounds: quick ? 1 : 3, fetches: quick ? 2 : 5, copies: quick ? 3 : 8 },
+      { workflows: quick ? 2 : 4, rounds: quick ? 1 : 3, fetches: quick ? 2 : 5, copies: quick ? 4 : 24 },
       log,
     );
   };

@@ -238,7 +238,7 @@ export async function runRecordedHistory(
       histories[arm] = fetched;
       perEventFetch[arm] = (fetchMs * 1000) / fetchedEvents;
       fetchUs[arm].push(perEventFetch[arm]);
-      const count = median(fetched.map((h) => h.events?.length ?? 0));
+      const count = Math.round(median(fetched.map((h) => h.events?.length ?? 0)));
       events[arm].push(count);
       protobuf[arm].push(
         median(fetched.map((h) => temporal.api.history.v1.History.encode(h).finish().length)),
@@ -261,9 +261,12 @@ export async function runRecordedHistory(
     workflows: options.workflows,
     rounds: options.rounds,
     transitions: steps.length,
-    conventionEvents: median(events.convention),
-    bareEvents: median(events.bare),
-    protobufBytes: { convention: median(protobuf.convention), bare: median(protobuf.bare) },
+    conventionEvents: Math.round(median(events.convention)),
+    bareEvents: Math.round(median(events.bare)),
+    protobufBytes: {
+      convention: Math.round(median(protobuf.convention)),
+      bare: Math.round(median(protobuf.bare)),
+    },
     storedBytes:
       stored.convention.length > 0
         ? { convention: Math.round(median(stored.convention)), bare: Math.round(median(stored.bare)) }

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultTemplatesDir } from '../../activities/mail/render';
+import { DATABASES, shippedMigrations } from '../../database/databases';
 import { HADOLINT, ROOT, SHELLCHECK } from './support/tools';
 
 /**
@@ -75,6 +76,14 @@ test('the image holds the email templates where the compiled renderer looks for 
   expect(fromDist).toBe('/app/activities/mail/templates');
   expect(dockerfile).toMatch(/^COPY activities\/mail\/templates \.\/activities\/mail\/templates$/m);
   expect(fs.readdirSync(defaultTemplatesDir()).length).toBeGreaterThan(0);
+});
+
+test('the image holds the databases’ migrations, which the set-up job applies and the worker checks', () => {
+  // From /app/dist/database the code finds the repository's root by its package.json: /app.
+  expect(stage('runtime').join('\n')).toMatch(/^COPY package\.json package-lock\.json \.\/$/m);
+  expect(stage('runtime').join('\n')).toMatch(/^COPY database \.\/database$/m);
+  expect(stage('build').join('\n')).toMatch(/^COPY database \.\/database$/m);
+  expect(shippedMigrations(DATABASES['mail-journal']!).length).toBeGreaterThan(0);
 });
 
 test('.dockerignore lets through every file the Dockerfile copies from the context, and no data', () => {
