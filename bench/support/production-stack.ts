@@ -9,7 +9,7 @@ import { BenchChild, type ChildTls } from './child';
 import { workerConfig, type DevStack } from './dev-stack';
 import { API_PROCESS, WORK_DIR, WORKER_PROCESS } from './paths';
 import { BENCH_KEY_ID } from './plan';
-import type { Bundles } from './servers';
+import { quietRuntime, type Bundles } from './servers';
 
 /**
  * The production server as docker-compose.yml runs it, without Docker (test/support/production.ts):
@@ -40,6 +40,7 @@ function postgresqlPids(postmaster: number): number[] {
 }
 
 export async function startProductionStack(bundles: Bundles): Promise<ProductionStack> {
+  quietRuntime();
   const temporal = new ProductionTemporal(path.join(WORK_DIR, 'production-logs'));
   try {
     await temporal.start();
