@@ -17,6 +17,7 @@ COPY client ./client
 COPY config ./config
 COPY security ./security
 COPY scripts ./scripts
+COPY database ./database
 RUN npm run build
 
 # ── runtime: production dependencies only, non-root, read-only friendly (writes go to /data) ──
@@ -42,9 +43,11 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
     && chown node:node /data \
     && chmod 0700 /data
 COPY --from=build /app/dist ./dist
-# The mail and document renderers read their templates from the source folders beside dist/.
+# The mail and document renderers read their templates from the source folders beside dist/; the
+# set-up job and the worker read the databases' migrations from theirs.
 COPY activities/mail/templates ./activities/mail/templates
 COPY activities/documents/templates ./activities/documents/templates
+COPY database ./database
 COPY --chmod=0755 deploy/docker-entrypoint.sh ./deploy/
 # The base image's `node` user, by id so that Kubernetes' runAsNonRoot can check it.
 USER 1000:1000

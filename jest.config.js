@@ -1,8 +1,9 @@
 /** One runner, several levels: pure unit tests, workflow tests on the time-skipping server,
  * end-to-end tests on the real stack, the production deployment (compose file, Dockerfile, the
  * containers' entry points), security checks, a fleet of conventions under faults (reduced here,
- * full with `npm run test:faults`), and what operators see in the Temporal Web UI through a real
- * browser. Integration suites share one server per file. */
+ * full with `npm run test:faults`), what operators see in the Temporal Web UI through a real
+ * browser, and the production path itself (the Temporal server on PostgreSQL, mutual TLS, workers
+ * sharing nothing but the mail journal). Integration suites share one server per file. */
 const swc = [
   '@swc/jest',
   { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
@@ -13,6 +14,8 @@ const common = {
   transform: { '^.+\\.ts$': swc, '/node_modules/(content-disposition|jose)/.+\\.js$': swc },
   transformIgnorePatterns: ['/node_modules/(?!(content-disposition|jose)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // Installed tools and their build caches (Go modules among them) hold no test or module of ours.
+  modulePathIgnorePatterns: ['<rootDir>/.cache/'],
 };
 
 module.exports = {
@@ -50,13 +53,26 @@ module.exports = {
       globalSetup: '<rootDir>/test/documents/global-setup.ts',
     },
     // The fleet under faults runs on the built stack (dist/): `npm test` builds it first.
-    { ...common, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/faults/global-setup.ts',
+    },
     {
       ...common,
       displayName: 'browser',
       testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
       globalSetup: '<rootDir>/test/browser/global-setup.ts',
     },
+    // The deployment of docker-compose.yml without Docker: the real Temporal server on PostgreSQL.
+    {
+      ...common,
+      displayName: 'production',
+      testMatch: ['<rootDir>/test/production/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/production/global-setup.ts',
+    },
   ],
+  testSequencer: '<rootDir>/test/support/sequencer.mjs',
   testTimeout: 120_000,
 };

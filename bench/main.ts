@@ -5,24 +5,31 @@ import { RESULTS_DIR, ROOT, WORK_DIR } from './support/paths';
 import { machineInfo } from './support/proc';
 import { writeResults } from './support/report';
 import { buildBundles } from './support/servers';
-import { startDevStack } from './support/dev-stack';
+import { startDevStack, type DevStack } from './support/dev-stack';
+import { startProductionStack } from './support/production-stack';
+import { temporalServerInstall } from '../scripts/temporal-server-install';
 import { runLatency, runThroughput } from './suites/transitions';
 import { runMemory } from './suites/memory';
 import { runFleet } from './suites/fleet';
-import { runReplay } from './suites/history';
+import { runRecordedHistory, runReplay } from './suites/history';
 import { runReports } from './suites/reports';
 
 /**
- * `npm run bench [-- --quick] [-- --only throughput,latency,memory,history,fleet,reports] [-- --fleet N] [-- --shard N] [-- --reports N]`
+ * `npm run bench [-- --server dev|production] [-- --quick] [-- --only throughput,latency,memory,history,fleet,reports] [-- --fleet N] [-- --shard N] [-- --reports N]`
  *
  * Measures what a convention costs against a bare Temporal workflow on the same stack, in the same
- * run. A full run (every suite, default sizes) writes bench/results/; any other run writes
- * .cache/bench/results/, so that the committed figures are always those of a full run.
+ * run. A full run (every suite, default sizes) writes bench/results/ (bench/results/production/
+ * with --server production); any other run writes .cache/bench/results/, so that the committed
+ * figures are always those of a full run.
  */
 
 const SUITES = ['throughput', 'latency', 'memory', 'history', 'fleet', 'reports'] as const;
+/** On the production server: what depends on the server (memory is the worker's; the fleet needs time skipping). */
+const PRODUCTION_SUITES = ['throughput', 'latency', 'history'] as const;
 
-const USAGE = `usage: npm run bench -- [--quick] [--only ${SUITES.join(',')}] [--fleet N] [--shard N] [--reports N]
+const USAGE = `usage: npm run bench -- [--server dev|production] [--quick] [--only ${SUITES.join(',')}] [--fleet N] [--shard N] [--reports N]
+  --server  dev (default): the dev server on SQLite, as npm start runs it; production: the Temporal
+            server on PostgreSQL with mutual TLS, as docker-compose.yml runs it (${PRODUCTION_SUITES.join(', ')})
   --quick   small sizes (about two minutes): a smoke test of every suite, not figures to quote
   --only    run some suites (the history of a term comes from a fleet of one unless the fleet runs)
   --fleet   conventions in the fleet simulation (default 500, quick 4)
@@ -51,6 +58,7 @@ async function main() {
       fleet: { type: 'string' },
       shard: { type: 'string' },
       reports: { type: 'string' },
+      server: { type: 'string', default: 'dev' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -59,9 +67,15 @@ async function main() {
     return;
   }
   const quick = values.quick === true;
-  const only = new Set<string>(values.only ? values.only.split(',').map((s) => s.trim()) : SUITES);
+  const server = values.server;
+  if (server !== 'dev' && server !== 'production') throw new Error(`--server: dev or production\n${USAGE}`);
+  const available: readonly string[] = server === 'production' ? PRODUCTION_SUITES : SUITES;
+  const only = new Set<string>(values.only ? values.only.split(',').map((s) => s.trim()) : available);
   for (const name of only)
-    if (!(SUITES as readonly string[]).includes(name)) throw new Error(`unknown suite "${name}"\n${USAGE}`);
+    if (!available.includes(name))
+      throw new Error(
+        `suite "${name}" unknown${server === 'production' ? ' on the production server' : ''}\n${USAGE}`,
+      );
   const fleetSize = Number(values.fleet ?? (quick ? 4 : 500));
   if (!Number.isInteger(fleetSize) || fleetSize < 1) throw new Error(`--fleet: a positive integer\n${USAGE}`);
   const shardSize = Number(values.shard ?? 100);
@@ -81,14 +95,60 @@ async function main() {
   const results: Record<string, unknown> = {
     startedAt: new Date(started).toISOString(),
     mode: quick ? 'quick' : full ? 'full' : 'partial',
+    server,
     machine: machineInfo(),
     versions: versions(),
   };
 
   log('bundling the convention and bare workflows');
   const bundles = await buildBundles();
+  const recordedHistory = async (stack: DevStack) => {
+    log('4b. history as the server records it');
+    return runRecordedHistory(
+      stack,
+      bundles,
+      { workflows: quick ? 2 : 4, rounds: quick ? 1 : 3, fetches: quick ? 2 : 5, copies: quick ? 4 : 24 },
+      log,
+    );
+  };
 
-  if (only.has('throughput') || only.has('latency') || only.has('memory')) {
+  if (server === 'production') {
+    log('production server: PostgreSQL, the Temporal server on it with mutual TLS, worker and API processes');
+    const stack = await startProductionStack(bundles);
+    const install = temporalServerInstall();
+    results.versions = {
+      ...(results.versions as object),
+      server: `Temporal Server ${install.versions.server} (built from the Go module proxy)`,
+      postgresql: (
+        await stack.temporal.postgresql.query<{ v: string }>(
+          'postgres',
+          "SELECT current_setting('server_version') AS v",
+        )
+      )[0]!.v,
+    };
+    try {
+      if (only.has('throughput')) {
+        log('1. transition throughput');
+        results.throughput = await runThroughput(
+          stack,
+          { rounds: quick ? 1 : 4, concurrency: quick ? 4 : 12 },
+          log,
+        );
+      }
+      if (only.has('latency')) {
+        log('2. API overhead');
+        results.latency = await runLatency(stack, { rounds: quick ? 1 : 6 }, log);
+      }
+      if (only.has('history')) results.history = { recorded: await recordedHistory(stack) };
+    } finally {
+      await stack.teardown();
+    }
+  }
+
+  if (
+    server === 'dev' &&
+    (only.has('throughput') || only.has('latency') || only.has('memory') || only.has('history'))
+  ) {
     log('embedded stack: Temporal dev server (SQLite), worker process, API process');
     const stack = await startDevStack(bundles);
     try {
@@ -107,18 +167,19 @@ async function main() {
       if (only.has('memory')) {
         log('3. worker memory');
         results.memory = await runMemory(
-          stack.server,
+          stack,
           bundles,
           { count: quick ? 30 : 1000, repetitions: 1, settleMs: quick ? 500 : 3000 },
           log,
         );
       }
+      if (only.has('history')) results.recordedHistory = await recordedHistory(stack);
     } finally {
       await stack.teardown();
     }
   }
 
-  if (only.has('fleet') || only.has('history')) {
+  if (server === 'dev' && (only.has('fleet') || only.has('history'))) {
     const size = only.has('fleet') ? fleetSize : 1;
     log(`5. fleet simulation: ${size} convention(s) through a three-year term`);
     const fleet = await runFleet(bundles, { conventions: size, concurrency: 64, shardSize }, log);
@@ -131,7 +192,8 @@ async function main() {
         { repetitions: quick ? 1 : 5, copies: quick ? 3 : 8 },
         log,
       );
-      results.history = { ...fleet.result.history, replay };
+      results.history = { ...fleet.result.history, replay, recorded: results.recordedHistory };
+      delete results.recordedHistory;
     }
   }
 
@@ -145,7 +207,8 @@ async function main() {
   }
 
   results.wallSeconds = Math.round((Date.now() - started) / 1000);
-  const dir = full ? RESULTS_DIR : path.join(WORK_DIR, 'results');
+  const base = full ? RESULTS_DIR : path.join(WORK_DIR, 'results');
+  const dir = server === 'production' ? path.join(base, 'production') : base;
   const written = writeResults(dir, results);
   log(
     `done in ${(Number(results.wallSeconds) / 60).toFixed(1)} min: ${written.map((f) => path.relative(ROOT, f)).join(', ')}`,

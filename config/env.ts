@@ -53,6 +53,7 @@ export const SECRET_FILE_VARIABLES = [
   'ISCG_ENCRYPTION_KEYS',
   'ISCG_CODEC_TOKEN',
   'ISCG_DOCUMENSO_SECRET',
+  'ISCG_MAIL_JOURNAL_URL',
 ] as const;
 
 function withSecretFiles(env: NodeJS.ProcessEnv, problems: string[]): NodeJS.ProcessEnv {
@@ -106,6 +107,8 @@ const environmentSchema = z.object({
   TEMPORAL_TLS_SERVER_NAME: optionalString,
   TEMPORAL_API_KEY: optionalString,
   SMTP_URL: optionalString,
+  /** The mail journal in PostgreSQL (workers on several hosts); a folder under ISCG_DATA_DIR otherwise. */
+  ISCG_MAIL_JOURNAL_URL: optionalString,
   MAIL_FROM: z.string().default('ISCG Conventions <no-reply@iscg.localhost>'),
   MAIL_MESSAGE_ID_DOMAIN: z.string().default('iscg.localhost'),
   PUBLIC_URL: z.url().optional(),
@@ -177,6 +180,8 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     );
   if (value.SMTP_URL && !/^smtps?:\/\//.test(value.SMTP_URL))
     problems.push('SMTP_URL: attendu smtp://hôte:port ou smtps://hôte:port');
+  if (value.ISCG_MAIL_JOURNAL_URL && !/^postgres(ql)?:\/\/[^/]+\/[^/?]+/.test(value.ISCG_MAIL_JOURNAL_URL))
+    problems.push('ISCG_MAIL_JOURNAL_URL: attendu postgres://rôle:mot-de-passe@hôte:5432/base');
   if (problems.length > 0) throw new ConfigError(problems);
   return value;
 }

@@ -4,6 +4,8 @@
 #   (no argument)     the role in ISCG_ROLE: `worker` (any number of replicas) or `api`
 #   worker | api      that role (keep ISCG_ROLE equal, the healthcheck follows it)
 #   iscg ARGS...      the operator CLI, e.g. `iscg keys generate --id ops --operator`
+#   setup-database NAME
+#                     one-shot: creates and migrates one of the service's databases (mail-journal)
 #   healthcheck       the probe the image's HEALTHCHECK runs
 set -eu
 
@@ -21,9 +23,10 @@ case "$role" in
   worker) exec node "$app_dir/dist/worker/main.js" "$@" ;;
   api) exec node "$app_dir/dist/client/api/main.js" "$@" ;;
   iscg) exec node "$app_dir/dist/client/cli/main.js" "$@" ;;
+  setup-database) exec node "$app_dir/dist/scripts/setup-database.js" "$@" ;;
   healthcheck) exec node "$app_dir/dist/config/healthcheck.js" ;;
   *)
-    echo "rôle inconnu « $role »: worker, api, iscg ou healthcheck (ISCG_ROLE ou premier argument)" >&2
+    echo "rôle inconnu « $role »: worker, api, iscg, setup-database ou healthcheck (ISCG_ROLE ou premier argument)" >&2
     exit 64
     ;;
 esac

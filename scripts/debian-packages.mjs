@@ -7,8 +7,8 @@
  * Needs root (or passwordless sudo) on a Debian or Ubuntu machine to install; waits for another
  * apt or dpkg run to finish instead of failing on its lock.
  *
- * Usage: node scripts/debian-packages.mjs <package>:<executable> [...]
- *   e.g. node scripts/debian-packages.mjs poppler-utils:/usr/bin/pdftotext
+ * Usage: node scripts/debian-packages.mjs <package>:<executable>[:<version argument>] [...]
+ *   e.g. node scripts/debian-packages.mjs poppler-utils:/usr/bin/pdftotext openssl:/usr/bin/openssl:version
  * Plain Node ESM with no npm dependency. Exported: `ensureDebianPackages()`, for jest global setups.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -19,9 +19,13 @@ function log(message) {
   console.error(`[debian-packages] ${message}`);
 }
 
-/** The executable runs and prints a version: the package is installed and its libraries load. */
+/**
+ * The executable runs and prints a version: the package is installed and its libraries load.
+ * `executable` may be a function that finds it (a path that depends on the package's version).
+ */
 export function answers(executable, versionArgs = ['--version']) {
-  if (!fs.existsSync(executable)) return null;
+  if (typeof executable === 'function') executable = executable();
+  if (!executable || !fs.existsSync(executable)) return null;
   const result = spawnSync(executable, versionArgs, { encoding: 'utf8', timeout: 30_000 });
   return result.status === 0 ? `${result.stdout}${result.stderr}`.trim().split('\n')[0] : null;
 }
@@ -64,7 +68,8 @@ function run(command, args) {
 }
 
 /**
- * Makes sure each `{ name, executable, versionArgs? }` answers, installing the missing packages in
+ * Makes sure each `{ name, executable, versionArgs?, label? }` answers (`executable`: a path, or a
+ * function that finds one; `label` names it in errors), installing the missing packages in
  * one apt run. Resolves to a map from package name to the first line of its version.
  */
 export async function ensureDebianPackages(packages) {
@@ -98,7 +103,8 @@ export async function ensureDebianPackages(packages) {
   await apt(['install', '-y', '--no-install-recommends', ...names]);
   for (const p of missing) {
     const found = answers(p.executable, p.versionArgs);
-    if (!found) throw new Error(`le paquet ${p.name} est installé mais ${p.executable} ne répond pas`);
+    if (!found)
+      throw new Error(`le paquet ${p.name} est installé mais ${p.label ?? p.executable} ne répond pas`);
     versions.set(p.name, found);
   }
   log(`${names.join(', ')} installé(s) en ${Math.round((Date.now() - started) / 1000)} s`);
@@ -107,12 +113,12 @@ export async function ensureDebianPackages(packages) {
 
 if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const packages = process.argv.slice(2).map((arg) => {
-    const [name, executable] = arg.split(':');
+    const [name, executable, versionArg] = arg.split(':');
     if (!name || !executable) {
-      log(`argument « ${arg} »: <paquet>:<exécutable> attendu`);
+      log(`argument « ${arg} »: <paquet>:<exécutable>[:<option de version>] attendu`);
       process.exit(2);
     }
-    return { name, executable };
+    return { name, executable, ...(versionArg ? { versionArgs: [versionArg] } : {}) };
   });
   ensureDebianPackages(packages).then(
     (versions) => {

@@ -8,6 +8,7 @@ import {
   type Environment,
 } from '../config/env';
 import { logFatal, workerLogger } from '../config/logging';
+import { FolderJournal, PostgresqlJournal, type MailJournal } from '../activities/mail/journal';
 import { dataConverterFor, encryptionFromEnvironment } from '../security/encryption';
 import { connectWorker, createConventionWorker } from './worker';
 
@@ -40,6 +41,11 @@ async function main(env: Environment) {
   Runtime.install({ logger, shutdownSignals: ['SIGINT', 'SIGTERM'], telemetryOptions: telemetry(env) });
   const temporal = temporalConfig(env);
   const encryption = encryptionFromEnvironment(env);
+  const journal: MailJournal = env.ISCG_MAIL_JOURNAL_URL
+    ? await PostgresqlJournal.connect(env.ISCG_MAIL_JOURNAL_URL, (error) => {
+        logger.warn(`[worker] connexion au journal des courriels perdue: ${error.message}`);
+      })
+    : new FolderJournal(dataPath(env, 'mail-journal'));
   const connection = await connectWorker(temporal);
   const grace = env.ISCG_SHUTDOWN_GRACE_SECONDS;
   const { worker, close } = await createConventionWorker({
@@ -52,6 +58,7 @@ async function main(env: Environment) {
       smtpUrl: env.SMTP_URL ?? null,
       outboxDir: dataPath(env, 'outbox'),
       journalDir: dataPath(env, 'mail-journal'),
+      journal,
       from: env.MAIL_FROM,
       messageIdDomain: env.MAIL_MESSAGE_ID_DOMAIN,
       publicUrl: env.PUBLIC_URL ?? null,
@@ -80,6 +87,7 @@ async function main(env: Environment) {
       taskQueue: temporal.taskQueue,
       tls: temporal.tls !== null,
       encryption: encryption !== null,
+      mailJournal: journal.description,
       metrics: env.ISCG_WORKER_METRICS_ADDRESS ?? null,
       prebuiltBundle: Boolean(process.env.WORKFLOW_BUNDLE_PATH),
     },
@@ -88,6 +96,7 @@ async function main(env: Environment) {
     await worker.run();
   } finally {
     close();
+    await journal.close();
     await connection.close();
   }
   logger.info('[worker] arrêté proprement');

@@ -6,14 +6,17 @@ import type { SendMailOptions, Transporter } from 'nodemailer';
 import type { MailOutcome, MailRequest } from '../../domain/mail/mail-request';
 import { createDocumentRenderer, type DocumentRenderer, type RenderedFile } from '../documents/render';
 import { activityClock, activityLog } from './activity-context';
+import { FolderJournal, type MailJournal } from './journal';
 import { loadTemplates, type MailTemplates, type RenderedMail } from './render';
 
 export interface MailConfig {
   /** smtp://user:pass@host:port or smtps://…; absent: mail is written to `outboxDir` as .eml files. */
   smtpUrl: string | null;
   outboxDir: string;
-  /** One file per message accepted by SMTP: a retried activity finds it and does not send twice. */
+  /** The folder journal's place (one file per message): a retried activity does not send twice. */
   journalDir: string;
+  /** Another journal (PostgreSQL, for workers on several hosts); the folder one otherwise. */
+  journal?: MailJournal;
   from: string;
   messageIdDomain: string;
   publicUrl: string | null;
@@ -75,60 +78,6 @@ export function describeFailure(error: unknown): string {
     (e.response ?? e.message ?? String(error)).replace(EMAIL, '<adresse>').slice(0, 300),
   ];
   return parts.filter(Boolean).join(' ');
-}
-
-/**
- * Per message, two journal files make a retried or re-run activity safe:
- * - `<id>.sending` is written (and synced) before the SMTP transaction starts;
- * - `<id>.sent` replaces it once the server has accepted the message (250 after DATA).
- * A `.sent` file means the message went out: the activity answers `already-sent`. A `.sending`
- * file alone means an earlier attempt died during the transaction or just after it, before the
- * journal was written: whether the server accepted it is unknown, so the message is sent again
- * under the same Message-ID, and the outcome says it may be a duplicate (docs/reminders.md).
- */
-class Journal {
-  constructor(private readonly dir: string) {}
-
-  private file(id: string, state: 'sending' | 'sent') {
-    return path.join(this.dir, `${id}.${state}`);
-  }
-
-  async has(id: string, state: 'sending' | 'sent'): Promise<boolean> {
-    try {
-      await fs.access(this.file(id, state));
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  private async writeSynced(file: string, content: string) {
-    const temporary = `${file}.${process.pid}.tmp`;
-    const handle = await fs.open(temporary, 'w', 0o600);
-    try {
-      await handle.writeFile(content);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(temporary, file);
-  }
-
-  async sending(id: string, messageId: string, at: number): Promise<void> {
-    await this.writeSynced(this.file(id, 'sending'), `${JSON.stringify({ messageId, startedAt: at })}\n`);
-  }
-
-  async sent(id: string, messageId: string, at: number, rejected: number): Promise<void> {
-    await this.writeSynced(
-      this.file(id, 'sent'),
-      `${JSON.stringify({ messageId, acceptedAt: new Date(at).toISOString(), refusedRecipients: rejected })}\n`,
-    );
-    await this.abandon(id);
-  }
-
-  async abandon(id: string): Promise<void> {
-    await fs.rm(this.file(id, 'sending'), { force: true });
-  }
 }
 
 function transportFor(config: MailConfig): Transporter {
@@ -209,14 +158,10 @@ export function createMailer(
   let renderer = documentRenderer ?? null;
   const documents = () => (renderer ??= createDocumentRenderer());
   const transport = transportFor(config);
-  const journal = new Journal(config.journalDir);
-  let prepared: Promise<void> | null = null;
-  const prepare = () =>
-    (prepared ??= Promise.all([
-      // Emails name people and addresses: readable by the service's account only.
-      fs.mkdir(config.journalDir, { recursive: true, mode: 0o700 }),
-      fs.mkdir(config.outboxDir, { recursive: true, mode: 0o700 }),
-    ]).then(() => undefined));
+  const journal = config.journal ?? new FolderJournal(config.journalDir);
+  let prepared: Promise<unknown> | null = null;
+  // Emails name people and addresses: readable by the service's account only.
+  const prepare = () => (prepared ??= fs.mkdir(config.outboxDir, { recursive: true, mode: 0o700 }));
 
   async function deliver(request: MailRequest, options: SendMailOptions): Promise<string[]> {
     const info = (await transport.sendMail(options)) as { message?: Buffer; rejected?: unknown[] };
@@ -231,7 +176,7 @@ export function createMailer(
       const log = activityLog();
       const messageId = messageIdFor(request, config.messageIdDomain);
       const about = { messageId, kind: request.kind, template: request.template };
-      if (await journal.has(request.id, 'sent')) {
+      if (await journal.isSent(request.id)) {
         log.info('Courriel déjà envoyé: pas de second envoi', about);
         return { status: 'already-sent', messageId };
       }
@@ -250,15 +195,24 @@ export function createMailer(
         return { status: 'rejected', messageId, reason };
       }
 
-      const possibleDuplicate = await journal.has(request.id, 'sending');
+      // Workflow time: on the time-skipping server the worker's clock is years behind the convention's.
+      const startedAt = Math.max(request.issuedAt ?? 0, activityClock());
+      const claim = await journal.claim(request.id, messageId, startedAt);
+      if (claim.status === 'sent') {
+        log.info('Courriel déjà envoyé: pas de second envoi', about);
+        return { status: 'already-sent', messageId };
+      }
+      if (claim.status === 'busy') {
+        // Another worker is in the SMTP exchange for it: its outcome decides; never two at once.
+        log.info('Courriel en cours d’envoi par un autre worker: nouvel essai plus tard', about);
+        throw ApplicationFailure.retryable('envoi en cours sur un autre worker', TRANSIENT_MAIL_ERROR);
+      }
+      const { possibleDuplicate } = claim;
       if (possibleDuplicate)
         log.warn(
           'Reprise d’un envoi interrompu pendant la transaction SMTP: doublon possible chez le destinataire',
           about,
         );
-      // Workflow time: on the time-skipping server the worker's clock is years behind the convention's.
-      const startedAt = Math.max(request.issuedAt ?? 0, activityClock());
-      await journal.sending(request.id, messageId, startedAt);
       let rejected: string[];
       try {
         rejected = await deliver(
@@ -267,7 +221,7 @@ export function createMailer(
         );
       } catch (error) {
         const e = error as SmtpError;
-        if (nothingAccepted(e)) await journal.abandon(request.id);
+        await claim.settle(nothingAccepted(e) ? { kind: 'nothing-sent' } : { kind: 'unknown' });
         const reason = describeFailure(error);
         if (isPermanent(e)) {
           log.warn('Courriel refusé définitivement', { ...about, reason });
@@ -277,7 +231,13 @@ export function createMailer(
         throw ApplicationFailure.retryable(reason, TRANSIENT_MAIL_ERROR);
       }
       const acceptedAt = Math.max(request.issuedAt ?? 0, activityClock());
-      await journal.sent(request.id, messageId, acceptedAt, rejected.length);
+      try {
+        await claim.settle({ kind: 'sent', acceptedAt, refusedRecipients: rejected.length });
+      } catch (error) {
+        // The message is out: say so to the workflow, which records it and never asks again.
+        // Only a retry of this batch (another message failing) would send it again, flagged.
+        log.warn('Courriel accepté mais journal non écrit', { ...about, reason: describeFailure(error) });
+      }
       log.info('Courriel accepté par le serveur', {
         ...about,
         recipients: request.to.length + request.cc.length,

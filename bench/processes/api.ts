@@ -2,12 +2,14 @@ import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../client/api/app';
 import type { ApiKey } from '../../client/auth/keys';
 import { ConventionsClient, connectClient } from '../../client/conventions';
-import { childConfig, serveParent } from '../support/child';
+import { childConfig, connectionTls, serveParent, type ChildTls } from '../support/child';
 
 /** The HTTP API process, built as client/api/main.ts builds it, on the benchmark's Temporal. */
 export interface ApiProcessConfig {
   address: string;
   namespace: string;
+  /** The production server's mutual TLS; none on the dev server. */
+  tls?: ChildTls;
   taskQueue: string;
   keys: ApiKey[];
 }
@@ -18,7 +20,7 @@ async function main() {
     address: config.address,
     namespace: config.namespace,
     taskQueue: config.taskQueue,
-    tls: null,
+    tls: connectionTls(config.tls) ?? null,
     apiKey: undefined,
   });
   const conventions = new ConventionsClient(client, config.taskQueue);

@@ -1,6 +1,6 @@
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createConventionWorker } from '../../worker/worker';
-import { childConfig, serveParent } from '../support/child';
+import { childConfig, connectionTls, serveParent, type ChildTls } from '../support/child';
 
 /**
  * A worker process for the benchmarks: the convention worker as worker/main.ts builds it, and/or
@@ -9,6 +9,8 @@ import { childConfig, serveParent } from '../support/child';
 export interface WorkerProcessConfig {
   address: string;
   namespace: string;
+  /** The production server's mutual TLS; none on the dev server. */
+  tls?: ChildTls;
   conventionQueue?: string;
   conventionBundle: string;
   bareQueue?: string;
@@ -30,7 +32,10 @@ async function main() {
     logger: new DefaultLogger('WARN'),
     shutdownSignals: ['SIGINT', 'SIGTERM'],
   });
-  const connection = await NativeConnection.connect({ address: config.address });
+  const connection = await NativeConnection.connect({
+    address: config.address,
+    tls: connectionTls(config.tls),
+  });
   const workers: Record<string, Worker> = {};
   const closers: (() => void)[] = [];
   if (config.conventionQueue) {

@@ -1,7 +1,10 @@
 import { Worker } from '@temporalio/worker';
-import type { temporal } from '@temporalio/proto';
+import { temporal } from '@temporalio/proto';
+import type { DevStack } from '../support/dev-stack';
+import { BENCH_ACTOR, benchCreate, conventionScript, requestOf, todayInNord } from '../support/plan';
+import type { ProductionStack } from '../support/production-stack';
 import { startTimeSkippingServer, type Bundles } from '../support/servers';
-import { rotated, roundSpread, spread, type Spread } from '../support/stats';
+import { median, pool, rotated, roundSpread, spread, type Spread } from '../support/stats';
 import { BARE_WORKFLOW_TYPE, countQuery, finishSignal, noopUpdate } from '../workflows/bare-contract';
 
 /**
@@ -116,5 +119,167 @@ export async function runReplay(
       convention: roundSpread(spread(first.convention), 0),
       bare: roundSpread(spread(first.bare), 0),
     },
+  };
+}
+
+export interface RecordedOptions {
+  /** Workflows per arm. */
+  workflows: number;
+  rounds: number;
+  /** Times each history is fetched per round. */
+  fetches: number;
+  copies: number;
+}
+
+export interface RecordedResult {
+  server: 'dev' | 'production';
+  workflows: number;
+  rounds: number;
+  /** The benchmark script's transitions (a term's external events), to a convention and as no-ops. */
+  transitions: number;
+  conventionEvents: number;
+  bareEvents: number;
+  /** The history as the server sends it (protobuf), per workflow. */
+  protobufBytes: { convention: number; bare: number };
+  /** What PostgreSQL's history_node table grew by, per workflow (production only). */
+  storedBytes: { convention: number; bare: number } | null;
+  /** Fetching a whole history (what a worker without it in cache asks first), per event. */
+  fetchUsPerEvent: { convention: Spread; bare: Spread };
+  fetchRatioPerEvent: Spread;
+  /** Replaying it, marginal cost per event. */
+  replayUsPerEvent: { convention: Spread; bare: Spread };
+  replayRatioPerEvent: Spread;
+}
+
+/**
+ * 4b. History as the server records it: the benchmark script's transitions sent to conventions
+ * and, as no-op updates, to bare workflows on the same server; then the events recorded, the
+ * bytes the server sends (and, on PostgreSQL, stores), the time to fetch a whole history and to
+ * replay it, per event, convention against bare, within each round.
+ */
+export async function runRecordedHistory(
+  stack: DevStack,
+  bundles: Bundles,
+  options: RecordedOptions,
+  log: (line: string) => void,
+): Promise<RecordedResult> {
+  const today = todayInNord();
+  const script = conventionScript(today);
+  const steps = [...script.activation, ...script.inForce];
+  const storedBytes = async (): Promise<number | null> => {
+    if (stack.kind !== 'production') return null;
+    const rows = await (stack as ProductionStack).temporal.postgresql.query<{ bytes: string }>(
+      'temporal',
+      'SELECT coalesce(sum(octet_length(data)), 0)::bigint AS bytes FROM history_node',
+    );
+    return Number(rows[0]!.bytes);
+  };
+  const events = { convention: [] as number[], bare: [] as number[] };
+  const protobuf = { convention: [] as number[], bare: [] as number[] };
+  const stored = { convention: [] as number[], bare: [] as number[] };
+  const fetchUs = { convention: [] as number[], bare: [] as number[] };
+  const replayUs = { convention: [] as number[], bare: [] as number[] };
+  const fetchRatios: number[] = [];
+  const replayRatios: number[] = [];
+  let serial = 0;
+  for (let r = 0; r < options.rounds; r++) {
+    const histories: Partial<Record<'convention' | 'bare', History[]>> = {};
+    const perEventFetch: Record<string, number> = {};
+    const perEventReplay: Record<string, number> = {};
+    for (const arm of rotated(['convention', 'bare'] as const, r)) {
+      const before = await storedBytes();
+      let ids: string[];
+      if (arm === 'convention') {
+        ids = await pool(
+          Array.from({ length: options.workflows }, (_, i) => i),
+          8,
+          async (i) =>
+            (
+              await stack.conventions.create(
+                benchCreate(`bench-hist-${r}-${++serial}-${i}`, today),
+                BENCH_ACTOR,
+              )
+            ).conventionId,
+        );
+        await pool(ids, options.workflows, async (id) => {
+          for (let i = 0; i < steps.length; i++)
+            await stack.conventions.send(id, requestOf(steps[i]!, 'hist', i));
+        });
+      } else {
+        const handles = await pool(
+          Array.from({ length: options.workflows }, (_, i) => i),
+          8,
+          (i) =>
+            stack.client.workflow.start(BARE_WORKFLOW_TYPE, {
+              taskQueue: stack.bareQueue,
+              workflowId: `bare-hist-${r}-${++serial}-${i}`,
+              args: [],
+            }),
+        );
+        await pool(handles, options.workflows, async (h) => {
+          for (let i = 0; i < steps.length; i++)
+            await h.executeUpdate(noopUpdate, { args: [requestOf(steps[i]!, 'hist', i)] });
+        });
+        ids = handles.map((h) => h.workflowId);
+      }
+      const after = await storedBytes();
+      if (before !== null && after !== null) stored[arm].push((after - before) / ids.length);
+      const fetched: History[] = [];
+      let fetchMs = 0;
+      let fetchedEvents = 0;
+      for (let f = 0; f < options.fetches; f++)
+        for (const id of ids) {
+          const t0 = performance.now();
+          const history = await stack.client.workflow.getHandle(id).fetchHistory();
+          fetchMs += performance.now() - t0;
+          fetchedEvents += history.events?.length ?? 0;
+          if (f === 0) fetched.push(history);
+        }
+      histories[arm] = fetched;
+      perEventFetch[arm] = (fetchMs * 1000) / fetchedEvents;
+      fetchUs[arm].push(perEventFetch[arm]);
+      const count = Math.round(median(fetched.map((h) => h.events?.length ?? 0)));
+      events[arm].push(count);
+      protobuf[arm].push(
+        median(fetched.map((h) => temporal.api.history.v1.History.encode(h).finish().length)),
+      );
+      const bundle = arm === 'convention' ? bundles.convention : bundles.bare;
+      const one = await timeReplay(bundle, fetched[0]!, 1);
+      const many = await timeReplay(bundle, fetched[0]!, options.copies);
+      perEventReplay[arm] = (((many - one) / (options.copies - 1)) * 1000) / count;
+      replayUs[arm].push(perEventReplay[arm]);
+      await pool(ids, 8, (id) => stack.client.workflow.getHandle(id).terminate('benchmark round over'));
+    }
+    fetchRatios.push(perEventFetch.convention! / perEventFetch.bare!);
+    replayRatios.push(perEventReplay.convention! / perEventReplay.bare!);
+    log(
+      `  round ${r + 1}/${options.rounds}: fetch ${perEventFetch.convention!.toFixed(1)} against ${perEventFetch.bare!.toFixed(1)} µs per event, replay ${perEventReplay.convention!.toFixed(1)} against ${perEventReplay.bare!.toFixed(1)}`,
+    );
+  }
+  return {
+    server: stack.kind,
+    workflows: options.workflows,
+    rounds: options.rounds,
+    transitions: steps.length,
+    conventionEvents: Math.round(median(events.convention)),
+    bareEvents: Math.round(median(events.bare)),
+    protobufBytes: {
+      convention: Math.round(median(protobuf.convention)),
+      bare: Math.round(median(protobuf.bare)),
+    },
+    storedBytes:
+      stored.convention.length > 0
+        ? { convention: Math.round(median(stored.convention)), bare: Math.round(median(stored.bare)) }
+        : null,
+    fetchUsPerEvent: {
+      convention: roundSpread(spread(fetchUs.convention), 1),
+      bare: roundSpread(spread(fetchUs.bare), 1),
+    },
+    fetchRatioPerEvent: roundSpread(spread(fetchRatios), 2),
+    replayUsPerEvent: {
+      convention: roundSpread(spread(replayUs.convention), 1),
+      bare: roundSpread(spread(replayUs.bare), 1),
+    },
+    replayRatioPerEvent: roundSpread(spread(replayRatios), 2),
   };
 }

@@ -11,7 +11,8 @@ import { workerConfig } from '../support/dev-stack';
 import { WORKER_PROCESS } from '../support/paths';
 import { BENCH_ACTOR, activationSteps, benchCreate, todayInNord } from '../support/plan';
 import { procMemory } from '../support/proc';
-import type { BenchServer, Bundles } from '../support/servers';
+import type { DevStack } from '../support/dev-stack';
+import type { Bundles } from '../support/servers';
 import { median, pool, rotated, round, roundSpread, sleep, spread, type Spread } from '../support/stats';
 import { BARE_WORKFLOW_TYPE, countQuery } from '../workflows/bare-contract';
 
@@ -69,12 +70,12 @@ async function waitCached(child: BenchChild, name: string, count: number): Promi
 }
 
 export async function runMemory(
-  server: BenchServer,
+  server: Pick<DevStack, 'client' | 'address' | 'namespace'>,
   bundles: Bundles,
   options: MemoryOptions,
   log: (line: string) => void,
 ): Promise<MemoryResult> {
-  const client = server.env.client;
+  const client = server.client;
   const today = todayInNord();
   // A convention in force, as a renewal hands it to its next run (continue-as-new): all signed,
   // the three-year ledger and reviews planned.

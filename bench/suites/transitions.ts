@@ -67,7 +67,7 @@ export interface ThroughputResult {
 let serial = 0;
 
 async function startBare(stack: DevStack, count: number, label: string): Promise<WorkflowHandle[]> {
-  const client = stack.server.env.client;
+  const client = stack.client;
   const handles = await pool(
     Array.from({ length: count }, (_, i) => i),
     16,
@@ -95,7 +95,7 @@ async function createConventions(stack: DevStack, count: number, label: string, 
 }
 
 async function terminateAll(stack: DevStack, ids: string[]): Promise<void> {
-  const client = stack.server.env.client;
+  const client = stack.client;
   await pool(ids, 16, (id) => client.workflow.getHandle(id).terminate('benchmark round over'));
 }
 
@@ -142,12 +142,7 @@ export async function runThroughput(
   const capacity = { httpToBare: [] as number[], directToBare: [] as number[] };
   const transitions = options.concurrency * steps.length;
   const cpu: Record<Arm, Record<string, number[]>> = { bare: {}, conventionHttp: {}, conventionDirect: {} };
-  const pids = {
-    server: stack.server.pid,
-    worker: stack.worker.pid,
-    api: stack.api.pid,
-    driver: process.pid,
-  };
+  const pids = { ...stack.processes(), driver: process.pid };
   const arms: Arm[] = ['bare', 'conventionHttp', 'conventionDirect'];
 
   for (let r = 0; r < options.rounds; r++) {
@@ -163,9 +158,7 @@ export async function runThroughput(
         ids = handles.map((h) => h.workflowId);
         meter = new CpuMeter(pids);
         ({ elapsedMs } = await driveDirect(ids, steps, (id, s, i) =>
-          stack.server.env.client.workflow
-            .getHandle(id)
-            .executeUpdate(noopUpdate, { args: [requestOf(s, 'bench', i)] }),
+          stack.client.workflow.getHandle(id).executeUpdate(noopUpdate, { args: [requestOf(s, 'bench', i)] }),
         ));
       } else {
         ids = await createConventions(
@@ -319,9 +312,7 @@ export async function runLatency(
       } else {
         round.bare = (
           await driveDirect([bareIds[r]!], steps, (id, s, i) =>
-            stack.server.env.client.workflow
-              .getHandle(id)
-              .executeUpdate(noopUpdate, { args: [requestOf(s, 'lat', i)] }),
+            stack.client.workflow.getHandle(id).executeUpdate(noopUpdate, { args: [requestOf(s, 'lat', i)] }),
           )
         ).latenciesMs;
       }

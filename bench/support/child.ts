@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
 
 /**
  * A benchmark process (worker or API) run as a child: its memory is its own and its CPU is
@@ -121,4 +122,22 @@ export function childConfig<T>(): T {
   const raw = process.env.BENCH_CONFIG;
   if (!raw) throw new Error('BENCH_CONFIG is not set: this script is started by bench/main');
   return JSON.parse(raw) as T;
+}
+
+/** A child's mutual TLS with the production server: files of the run's CA and its certificate. */
+export interface ChildTls {
+  ca: string;
+  cert: string;
+  key: string;
+  serverName: string;
+}
+
+/** The TLS options of a Temporal connection, read from a child's files. */
+export function connectionTls(tls: ChildTls | undefined) {
+  if (!tls) return undefined;
+  return {
+    serverRootCACertificate: fs.readFileSync(tls.ca),
+    clientCertPair: { crt: fs.readFileSync(tls.cert), key: fs.readFileSync(tls.key) },
+    serverNameOverride: tls.serverName,
+  };
 }

@@ -1,23 +1,33 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { Client } from '@temporalio/client';
 import type { WorkerOptions } from '@temporalio/worker';
 import { generateToken, hashToken } from '../../client/auth/keys';
 import { ConventionsClient } from '../../client/conventions';
 import type { ApiProcessConfig } from '../processes/api';
 import type { WorkerProcessConfig } from '../processes/worker';
+import type { ChildTls } from './child';
 import { BenchChild } from './child';
 import { API_PROCESS, MAIL_TEMPLATES, WORKER_PROCESS } from './paths';
 import { BENCH_KEY_ID } from './plan';
-import { startDevServer, type BenchServer, type Bundles } from './servers';
+import { startDevServer, type Bundles } from './servers';
 
 /**
- * The embedded stack as `npm start` runs it: the Temporal dev server (SQLite file), a worker
- * process and an API process. The worker also runs the bare baseline on its own task queue,
- * with the same settings, so both are measured on the same server by the same process.
+ * The stack a benchmark drives: a Temporal server, a worker process and an API process. The
+ * worker also runs the bare baseline on its own task queue, with the same settings, so both are
+ * measured on the same server by the same process. Two servers: the embedded stack's dev server
+ * (SQLite file, as `npm start` runs it; here), and the production server on PostgreSQL with mutual
+ * TLS (production-stack.ts).
  */
 export interface DevStack {
-  server: BenchServer;
+  kind: 'dev' | 'production';
+  /** The benchmark's own client of the server. */
+  client: Client;
+  /** The processes whose CPU counts, by name: the server (and its database), the worker, the API. */
+  processes(): Record<string, number | number[]>;
+  address: string;
+  namespace: string;
   conventions: ConventionsClient;
   conventionQueue: string;
   bareQueue: string;
@@ -33,7 +43,7 @@ export interface DevStack {
 export const WORKER_SETTINGS: Partial<WorkerOptions> = { maxCachedWorkflows: 2000 };
 
 export function workerConfig(
-  server: BenchServer,
+  server: { address: string; namespace: string; tls?: ChildTls },
   bundles: Bundles,
   queues: { conventionQueue?: string; bareQueue?: string },
   mail: { smtpUrl: string | null; dir: string },
@@ -42,6 +52,7 @@ export function workerConfig(
   return {
     address: server.address,
     namespace: server.namespace,
+    ...(server.tls ? { tls: server.tls } : {}),
     ...queues,
     conventionBundle: bundles.convention,
     bareBundle: bundles.bare,
@@ -77,7 +88,11 @@ export async function startDevStack(bundles: Bundles): Promise<DevStack> {
   };
   const { child: api, ready } = await BenchChild.start<{ port: number }>('api', API_PROCESS, apiConfig);
   return {
-    server,
+    kind: 'dev',
+    client: server.env.client,
+    processes: () => ({ server: server.pid, worker: worker.pid, api: api.pid }),
+    address: server.address,
+    namespace: server.namespace,
     conventions: new ConventionsClient(server.env.client, conventionQueue),
     conventionQueue,
     bareQueue,

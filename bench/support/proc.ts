@@ -108,13 +108,16 @@ export function machineInfo(): Record<string, unknown> {
   };
 }
 
-/** CPU time (user + system, all threads) a process has used so far, in milliseconds. */
+/**
+ * CPU time (user + system, all threads) a process has used so far, in milliseconds, with that of
+ * its children that have exited (PostgreSQL's backends come and go under its postmaster).
+ */
 export function cpuMs(pid: number): number {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
-    return (Number(fields[11]) + Number(fields[12])) * 10;
+    // utime, stime, cutime and cstime are fields 14 to 17 of stat, in clock ticks (100 per second).
+    return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 10;
   } catch {
     return Number.NaN;
   }
@@ -132,7 +135,8 @@ export class CpuMeter {
     return Object.fromEntries(
       Object.entries(this.pids).map(([name, group]) => [
         name,
-        pidsOf(group).reduce((sum, pid) => sum + cpuMs(pid), 0),
+        // In a group, a process gone meanwhile counts nothing: its time is its parent's children's.
+        Array.isArray(group) ? group.reduce((sum, pid) => sum + (cpuMs(pid) || 0), 0) : cpuMs(group),
       ]),
     );
   }

@@ -28,10 +28,14 @@ function table(head: string[], rows: (string | number)[][]): string {
 export function markdown(r: Json): string {
   const out: string[] = [];
   out.push('# Benchmark results', '');
+  const production = r.server === 'production';
   out.push(
-    `Run of ${r.startedAt} (${r.mode} mode, ${fmt(r.wallSeconds / 60, 1)} min). ` +
+    `Run of ${r.startedAt} (${r.mode} mode, ${fmt(r.wallSeconds / 60, 1)} min), on the ` +
+      (production
+        ? 'production server: Temporal on PostgreSQL with mutual TLS, as docker-compose.yml runs it. '
+        : 'embedded stack: the Temporal dev server on SQLite, as `npm start` runs it. ') +
       'Medians over rounds, with the spread (min–max) in parentheses; every ratio is taken within a round. ' +
-      'How to run and read them: [docs/performance.md](../../docs/performance.md).',
+      `How to run and read them: [docs/performance.md](${production ? '../' : ''}../../docs/performance.md).`,
     '',
   );
   const m = r.machine;
@@ -43,10 +47,12 @@ export function markdown(r: Json): string {
         ['memory', `${m.memoryGiB} GiB`],
         ['load average at start', m.loadAverageAtStart.join(', ')],
         ['Node.js', m.node],
-        [
-          'Temporal',
-          `CLI ${r.versions.cli} (dev server), test server ${r.versions.testServer}, SDK ${r.versions.sdk}`,
-        ],
+        production
+          ? ['Temporal', `${r.versions.server}, PostgreSQL ${r.versions.postgresql}, SDK ${r.versions.sdk}`]
+          : [
+              'Temporal',
+              `CLI ${r.versions.cli} (dev server), test server ${r.versions.testServer}, SDK ${r.versions.sdk}`,
+            ],
         ['kernel', m.kernel],
       ],
     ),
@@ -87,7 +93,7 @@ export function markdown(r: Json): string {
               ],
             ]
           : []),
-        ...(h
+        ...(h?.eventsPerTerm
           ? [
               [
                 '4. history events per three-year term',
@@ -216,7 +222,7 @@ export function markdown(r: Json): string {
       '',
     );
   }
-  if (h) {
+  if (h?.eventsPerTerm) {
     const rp = h.replay;
     out.push('## 4. History and replay', '');
     out.push(
@@ -237,6 +243,49 @@ export function markdown(r: Json): string {
                 ],
               ]
             : []),
+        ],
+      ),
+      '',
+    );
+  }
+  const rec = h?.recorded;
+  if (rec) {
+    out.push('## 4b. History as the server records it', '');
+    out.push(
+      `The benchmark script's ${rec.transitions} transitions sent to ${rec.workflows} conventions, and as no-op updates to as many bare workflows, per round (${rec.rounds} rounds), on the ${rec.server === 'production' ? 'production server (PostgreSQL)' : 'dev server (SQLite)'}.`,
+      '',
+      table(
+        ['figure', 'convention', 'bare workflow', 'ratio per event (per round)'],
+        [
+          ['history events', `${rec.conventionEvents}`, `${rec.bareEvents}`, ''],
+          [
+            'bytes sent by the server (protobuf)',
+            `${rec.protobufBytes.convention}`,
+            `${rec.protobufBytes.bare}`,
+            '',
+          ],
+          ...(rec.storedBytes
+            ? [
+                [
+                  'bytes stored (history_node)',
+                  `${rec.storedBytes.convention}`,
+                  `${rec.storedBytes.bare}`,
+                  '',
+                ],
+              ]
+            : []),
+          [
+            'fetching the history, µs per event',
+            sp(rec.fetchUsPerEvent.convention, 1),
+            sp(rec.fetchUsPerEvent.bare, 1),
+            sp(rec.fetchRatioPerEvent, 2),
+          ],
+          [
+            'replaying it, µs per event',
+            sp(rec.replayUsPerEvent.convention, 1),
+            sp(rec.replayUsPerEvent.bare, 1),
+            sp(rec.replayRatioPerEvent, 2),
+          ],
         ],
       ),
       '',

@@ -104,10 +104,58 @@ test('references resolve: dependencies, secrets, volumes, networks, mounted and 
     for (const envFile of (service.env_file ?? []) as string[])
       expect(fs.existsSync(path.join(ROOT, `${envFile}.example`))).toBe(true);
   }
-  for (const [name, secret] of Object.entries<any>(compose.secrets))
-    expect({ name, example: fs.existsSync(path.join(ROOT, `${secret.file}.example`)) }).toMatchObject({
-      example: true,
+  // The certificates are issued by the project's script; every other secret has an example.
+  const issued = fs.mkdtempSync(path.join(os.tmpdir(), 'iscg-tls-'));
+  const script = spawnSync('sh', [path.join(ROOT, 'deploy', 'tls', 'certificates.sh'), 'init'], {
+    env: { PATH: process.env.PATH, ISCG_TLS_DIR: issued },
+    encoding: 'utf8',
+  });
+  expect(script.status).toBe(0);
+  for (const [name, secret] of Object.entries<any>(compose.secrets)) {
+    const file = secret.file as string;
+    if (file.startsWith('./deploy/secrets/tls/'))
+      expect({ name, issued: fs.existsSync(path.join(issued, path.basename(file))) }).toMatchObject({
+        issued: true,
+      });
+    else
+      expect({ name, example: fs.existsSync(path.join(ROOT, `${file}.example`)) }).toMatchObject({
+        example: true,
+      });
+  }
+  // The CA's key is never handed to a container.
+  expect(Object.values<any>(compose.secrets).map((s) => path.basename(s.file))).not.toContain('ca.key');
+  fs.rmSync(issued, { recursive: true, force: true });
+});
+
+test('mutual TLS: the frontend requires a certificate, and each client presents its own', () => {
+  const server = services.temporal.environment;
+  expect(server.TEMPORAL_TLS_REQUIRE_CLIENT_AUTH).toBe('true');
+  expect(server.TEMPORAL_TLS_CLIENT1_CA_CERT).toBe('/run/secrets/temporal-tls-trust');
+  for (const key of ['TEMPORAL_TLS_FRONTEND_CERT', 'TEMPORAL_TLS_SERVER_CERT'])
+    expect(server[key]).toBe('/run/secrets/temporal-tls-server-cert');
+  // Whoever talks to temporal:7233 (CLI variables, UI variables or the app's) brings a certificate.
+  const certificateOf = (env: Record<string, string>) =>
+    env.TEMPORAL_TLS_CLIENT_CERT_PATH ?? env.TEMPORAL_TLS_CERT ?? env.TEMPORAL_TLS_CERT_PATH;
+  const clients = Object.entries(services).filter(
+    ([, s]) => s.environment?.TEMPORAL_ADDRESS === 'temporal:7233',
+  );
+  const fromEnvFile = fs.readFileSync(path.join(ROOT, 'deploy', 'iscg.env.example'), 'utf8');
+  expect(fromEnvFile).toMatch(/^TEMPORAL_ADDRESS=temporal:7233$/m);
+  clients.push(['worker', services.worker], ['api', services.api]);
+  const seen = new Set<string>();
+  for (const [name, service] of clients) {
+    const env = service.environment as Record<string, string>;
+    const certificate = certificateOf(env);
+    expect({ name, certificate }).toMatchObject({
+      certificate: expect.stringMatching(/^\/run\/secrets\/temporal-tls-[a-z]+-cert$/),
     });
+    expect({ name, serverName: env.TEMPORAL_TLS_SERVER_NAME }).toMatchObject({ serverName: 'temporal' });
+    expect(service.secrets).toContain(certificate!.replace('/run/secrets/', ''));
+    expect(service.secrets).toContain('temporal-tls-trust');
+    seen.add(certificate!);
+  }
+  // One certificate per part.
+  expect(seen.size).toBe(clients.length);
 });
 
 test('start order: database healthy, schema migrated, server healthy, namespace ready, then the apps', () => {
@@ -116,6 +164,8 @@ test('start order: database healthy, schema migrated, server healthy, namespace 
   expect(condition('temporal-schema', 'postgresql')).toBe('service_healthy');
   expect(condition('temporal', 'temporal-schema')).toBe('service_completed_successfully');
   expect(condition('temporal-setup', 'temporal')).toBe('service_healthy');
+  expect(condition('iscg-database', 'postgresql')).toBe('service_healthy');
+  expect(condition('worker', 'iscg-database')).toBe('service_completed_successfully');
   for (const app of ['worker', 'api', 'temporal-ui']) {
     expect(condition(app, 'temporal')).toBe('service_healthy');
     expect(condition(app, 'temporal-setup')).toBe('service_completed_successfully');

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { ConfigError, logFormat, readEnvironment } from '../../config/env';
 import { probeUrl } from '../../config/healthcheck';
 import { parseHostPort } from '../../config/metrics';
+import { targetOf } from '../../scripts/setup-database';
 
 /** The production settings of config/env.ts: secrets from files, addresses, formats, probes. */
 
@@ -78,4 +79,34 @@ test('the health probe targets the role’s endpoint, on the loopback for a wild
     'http://[::1]:9464/metrics',
   );
   expect(probeUrl({ ISCG_ROLE: 'worker' })).toBeNull();
+});
+
+test('the mail journal: a PostgreSQL URL from its secret file, or a clear refusal', () => {
+  const url = 'postgres://iscg_mail:s3cret@postgresql:5432/iscg_mail';
+  expect(
+    readEnvironment({ ISCG_MAIL_JOURNAL_URL_FILE: file('journal', `${url}\n`) }).ISCG_MAIL_JOURNAL_URL,
+  ).toBe(url);
+  expect(
+    readEnvironment({ ISCG_MAIL_JOURNAL_URL_FILE: file('journal-empty', '') }).ISCG_MAIL_JOURNAL_URL,
+  ).toBeUndefined();
+  for (const wrong of ['mysql://h/db', 'postgres://h', 'iscg_mail@postgresql/iscg_mail'])
+    expect(problems({ ISCG_MAIL_JOURNAL_URL: wrong })).toEqual([
+      'ISCG_MAIL_JOURNAL_URL: attendu postgres://rôle:mot-de-passe@hôte:5432/base',
+    ]);
+});
+
+test('the set-up job reads the role, password and database from the URL, and names what is missing', () => {
+  expect(targetOf('postgres://iscg_mail:p%40ss@db:5432/iscg_mail', 'ISCG_MAIL_JOURNAL_URL')).toEqual({
+    user: 'iscg_mail',
+    password: 'p@ss',
+    database: 'iscg_mail',
+    url: 'postgres://iscg_mail:p%40ss@db:5432/iscg_mail',
+  });
+  expect(() => targetOf('postgres://iscg_mail@db/iscg_mail', 'ISCG_MAIL_JOURNAL_URL')).toThrow(
+    'ISCG_MAIL_JOURNAL_URL: le rôle, le mot de passe et la base sont requis dans l’URL',
+  );
+  expect(() => targetOf('mysql://a:b@db/c', 'ISCG_MAIL_JOURNAL_URL')).toThrow(
+    'ISCG_MAIL_JOURNAL_URL: attendu postgres://rôle:mot-de-passe@hôte:5432/base',
+  );
+  expect(() => targetOf('not a url', 'X_URL')).toThrow('X_URL: URL illisible');
 });

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultDocumentTemplatesDir } from '../../activities/documents/template';
 import { defaultTemplatesDir } from '../../activities/mail/render';
+import { DATABASES, shippedMigrations } from '../../database/databases';
 import { HADOLINT, ROOT, SHELLCHECK } from './support/tools';
 
 /**
@@ -91,6 +92,14 @@ test('the image holds the document templates where the compiled renderer looks f
   ]);
 });
 
+test('the image holds the databases’ migrations, which the set-up job applies and the worker checks', () => {
+  // From /app/dist/database the code finds the repository's root by its package.json: /app.
+  expect(stage('runtime').join('\n')).toMatch(/^COPY package\.json package-lock\.json \.\/$/m);
+  expect(stage('runtime').join('\n')).toMatch(/^COPY database \.\/database$/m);
+  expect(stage('build').join('\n')).toMatch(/^COPY database \.\/database$/m);
+  expect(shippedMigrations(DATABASES['mail-journal']!).length).toBeGreaterThan(0);
+});
+
 test('.dockerignore lets through every file the Dockerfile copies from the context, and no data', () => {
   const allowed = fs
     .readFileSync(path.join(ROOT, '.dockerignore'), 'utf8')
@@ -122,12 +131,13 @@ test('.dockerignore lets through every file the Dockerfile copies from the conte
     expect(allowed.some((a) => a === never || a.startsWith(`${never}/`))).toBe(false);
 });
 
-test('ShellCheck passes the containers’ scripts, as POSIX sh', () => {
+test('ShellCheck passes the containers’ scripts and the certificates script, as POSIX sh', () => {
   const scripts = [
     'deploy/docker-entrypoint.sh',
     'deploy/temporal/setup-schema.sh',
     'deploy/temporal/start-server.sh',
     'deploy/temporal/register-namespace.sh',
+    'deploy/tls/certificates.sh',
   ].map((s) => path.join(ROOT, s));
   const result = spawnSync(SHELLCHECK, ['--shell=sh', '--severity=style', ...scripts], { encoding: 'utf8' });
   expect(result.stdout + result.stderr).toBe('');

@@ -184,6 +184,16 @@ test('a bad configuration stops a process at once, with one JSON line naming wha
     },
     { role: 'api', env: { ISCG_API_KEYS_FILE: '' }, says: /aucune clé d'API configurée/ },
     { role: 'api', env: { TEMPORAL_ADDRESS: 'temporal' }, says: /TEMPORAL_ADDRESS: attendu hôte:port/ },
+    {
+      role: 'worker',
+      env: { ISCG_MAIL_JOURNAL_URL: 'mysql://journal' },
+      says: /ISCG_MAIL_JOURNAL_URL: attendu postgres:\/\//,
+    },
+    {
+      role: 'worker',
+      env: { ISCG_MAIL_JOURNAL_URL: 'postgres://iscg_mail:x@127.0.0.1:1/iscg_mail' },
+      says: /journal des courriels injoignable \(127\.0\.0\.1:1\/iscg_mail\)/,
+    },
     { role: 'api', env: { ISCG_API_METRICS_ADDRESS: '9465' }, says: /ISCG_API_METRICS_ADDRESS/ },
   ];
   for (const { role, env, says } of cases) {

@@ -10,22 +10,18 @@ import { testKeys, unreachableConventions } from '../support/api-harness';
 import { recordAttacks } from '../support/attack-log';
 import { OidcIssuer } from '../support/oidc-issuer';
 import { freePort, ROOT } from '../support/stack';
+import { ensureTemporalServer, type TemporalServerInstall } from '../../scripts/temporal-server-install';
 
 /**
  * The production Web UI serves nothing that lets an anonymous caller decode. Temporal's own UI
- * server (`temporalio/ui` at the version docker-compose.yml runs, built by the security suites'
- * setup) is started as the compose file starts it: `--env docker`, the compose service's
+ * server (`temporalio/ui` at the version docker-compose.yml runs, built from the Go module proxy by
+ * scripts/install-temporal-server.mjs) is started as the compose file starts it: `--env docker`, the compose service's
  * environment, and deploy/temporal-ui.env.example with login on as docs/production.md says, its
  * identity provider served here on loopback. The API beside it verifies access tokens against the
  * same provider. Whatever the UI hands out without a login (its settings, its pages, its
  * redirects) is then tried against the codec server: nothing decodes. The person the UI logged in
  * decodes, within their départements.
  */
-
-const VERSION = /image:\s*temporalio\/ui:(\d+\.\d+\.\d+)/.exec(
-  fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'),
-)![1]!;
-const UI_DIR = path.join(ROOT, '.cache', 'temporal-ui', VERSION);
 
 let issuer: OidcIssuer;
 let api: FastifyInstance;
@@ -49,7 +45,12 @@ function productionUiEnvironment(): Record<string, string> {
   return env;
 }
 
+let install: TemporalServerInstall;
+
 beforeAll(async () => {
+  // Built by the global setup in the background, with the production server: wait for it.
+  install = ensureTemporalServer();
+  const uiRoot = path.dirname(install.uiConfigDir);
   issuer = await new OidcIssuer().start();
   const { keys } = testKeys([{ id: 'operator', actsAs: { kind: 'operator' } }]);
   const uiPort = await freePort();
@@ -105,10 +106,10 @@ beforeAll(async () => {
   expect(env.TEMPORAL_CODEC_PASS_ACCESS_TOKEN).toBe('true');
   expect(env.TEMPORAL_DISABLE_WRITE_ACTIONS).toBe('true');
   ui = spawn(
-    path.join(UI_DIR, 'ui-server'),
-    ['--root', UI_DIR, '--config', 'config', '--env', 'docker', 'start'],
+    install.uiServer,
+    ['--root', uiRoot, '--config', path.basename(install.uiConfigDir), '--env', 'docker', 'start'],
     {
-      env: { PATH: process.env.PATH ?? '', HOME: UI_DIR, ...env },
+      env: { PATH: process.env.PATH ?? '', HOME: uiRoot, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -125,7 +126,7 @@ beforeAll(async () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`le serveur du Web UI ne répond pas:\n${uiOutput.join('')}`);
-}, 60_000);
+}, 60 * 60_000);
 
 afterAll(async () => {
   ui?.kill('SIGTERM');
@@ -220,7 +221,7 @@ test('what the production UI serves without a login lets nobody decode', async (
     }
   }
   recordAttacks('production-ui', {
-    uiVersion: VERSION,
+    uiVersion: install.versions.ui,
     servedAnonymously: ['/api/v1/settings', ...Object.keys(anonymous)],
     candidatesTried: candidates.length,
     decodeAttempts: Object.values(outcomes).reduce((a, b) => a + b, 0),

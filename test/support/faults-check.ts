@@ -4,7 +4,7 @@ import type { HistoryEntry } from '../../domain/lifecycle/context';
 import { modelConvention, type ExpectedMail, type ModelOutcome } from './faults-model';
 import type { AgentResult } from './faults-driver';
 import type { RelayedMail } from './faults-smtp';
-import { sleep, type FaultStack } from './faults-stack';
+import { sleep, type ApiCaller, type ManagedProcess } from './faults-stack';
 
 /**
  * The end of a run, convention by convention: the model explains each history with what the
@@ -45,7 +45,7 @@ export function idOf(messageId: string): string {
   return messageId.replace(/^</, '').replace(/@[^@]*>$/, '');
 }
 
-async function finalHistory(stack: FaultStack, conventionId: string): Promise<HistoryEntry[]> {
+async function finalHistory(stack: ApiCaller, conventionId: string): Promise<HistoryEntry[]> {
   for (let attempt = 0; ; attempt++) {
     const answer = await stack
       .call('GET', `/conventions/${conventionId}`, { as: 'operator' })
@@ -57,7 +57,7 @@ async function finalHistory(stack: FaultStack, conventionId: string): Promise<Hi
 }
 
 export async function judgeConventions(
-  stack: FaultStack,
+  stack: ApiCaller,
   results: AgentResult[],
   endAt: number,
 ): Promise<ConventionVerdict[]> {
@@ -86,7 +86,7 @@ export async function judgeConventions(
 }
 
 /** Message-IDs the workers warned about when they sent a message again after an interrupted transaction. */
-export function possibleDuplicatesLogged(stack: FaultStack): Set<string> {
+export function possibleDuplicatesLogged(stack: { workers: ManagedProcess[] }): Set<string> {
   const ids = new Set<string>();
   for (const worker of stack.workers) {
     const output = worker.output();

@@ -2,7 +2,7 @@ import { eventSlug } from '../../domain/lifecycle/events';
 import type { HistoryEntry } from '../../domain/lifecycle/context';
 import type { LifePlan, Step } from './faults-fleet';
 import type { SeededRandom } from './faults-random';
-import { sleep, type FaultStack } from './faults-stack';
+import { sleep, type ApiCaller, type FaultStack } from './faults-stack';
 
 /**
  * The partner systems and operators of the fleet, one agent per convention. Each agent sends its
@@ -60,9 +60,11 @@ export class ConventionAgent {
   private readonly credited = new Set<number>();
 
   constructor(
-    private readonly stack: FaultStack,
+    private readonly stack: ApiCaller,
     readonly plan: LifePlan,
     private readonly random: SeededRandom,
+    /** Awaited before each step: a test holds the fleet there while it breaks something. */
+    private readonly gate: (step: number, steps: number) => Promise<void> = () => Promise.resolve(),
   ) {
     this.records = plan.steps.map((step, index) => ({
       index,
@@ -86,6 +88,7 @@ export class ConventionAgent {
     try {
       await this.create();
       for (let i = 0; i < this.plan.steps.length; i++) {
+        await this.gate(i, this.plan.steps.length);
         if (this.records[i]!.freshAcceptances > 0 || this.records[i]!.appliedWithoutAnswer) continue;
         await this.perform(i);
         if (this.records[i]!.failures.length > 0) break;
@@ -256,7 +259,7 @@ export class ConventionAgent {
     body: unknown,
     idempotencyKey: string | undefined,
   ): Promise<Outcome> {
-    let answer: Awaited<ReturnType<FaultStack['call']>>;
+    let answer: Awaited<ReturnType<ApiCaller['call']>>;
     try {
       answer = await this.stack.call(method, url, {
         as,

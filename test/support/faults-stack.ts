@@ -39,16 +39,23 @@ export class ManagedProcess {
     private readonly args: string[],
     private readonly env: Record<string, string>,
     private readonly logFile: string | null,
+    /**
+     * Another account to run as (PostgreSQL refuses root), another working folder, and whether the
+     * test's own environment is passed on (not to a process started as its container starts it).
+     */
+    private readonly spawnOptions: { uid?: number; gid?: number; cwd?: string; inheritEnv?: boolean } = {},
   ) {}
 
   start(): void {
     if (this.running) throw new Error(`${this.name} tourne déjà`);
     this.starts++;
     this.expectingExit = false;
+    const { inheritEnv = true, ...options } = this.spawnOptions;
     const child = spawn(this.command, this.args, {
       cwd: ROOT,
-      env: { ...process.env, ...this.env },
+      env: inheritEnv ? { ...process.env, ...this.env } : this.env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...options,
     });
     const keep = (chunk: Buffer) => {
       const text = chunk.toString();
@@ -118,9 +125,23 @@ export interface FaultStackOptions {
   temporalLogLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** SMTP_URL of the workers; by default the relay's, without credentials. */
   smtpUrl?: (relayUrl: string) => string;
+  /**
+   * Workers as on hosts of their own: a data folder each (no shared mail journal folder), and the
+   * mail journal in PostgreSQL at this URL when given (ISCG_MAIL_JOURNAL_URL).
+   */
+  separateHosts?: { mailJournalUrl: string | null };
 }
 
 export const FAULTS_MESSAGE_ID_DOMAIN = 'iscg.faults';
+
+/** What the partners' agents and the checks need of a stack: its API, with the fleet's keys. */
+export interface ApiCaller {
+  call(
+    method: string,
+    url: string,
+    options: { as: string; body?: unknown; idempotencyKey?: string; timeoutMs?: number },
+  ): Promise<{ status: number; body: any; text: string }>;
+}
 
 export class FaultStack {
   readonly relay = new FaultSmtpRelay();
@@ -202,7 +223,10 @@ export class FaultStack {
       {},
       this.logFile('temporal'),
     );
-    for (let i = 1; i <= (this.options.workers ?? 1); i++)
+    const hosts = this.options.separateHosts;
+    for (let i = 1; i <= (this.options.workers ?? 1); i++) {
+      const host = hosts ? path.join(this.dataDir, `host-${i}`) : null;
+      if (host) fs.mkdirSync(host);
       this.workers.push(
         new ManagedProcess(
           `worker-${i}`,
@@ -210,6 +234,8 @@ export class FaultStack {
           [path.join(ROOT, 'dist', 'worker', 'main.js')],
           {
             ...shared,
+            ...(host ? { ISCG_DATA_DIR: host } : {}),
+            ...(hosts?.mailJournalUrl ? { ISCG_MAIL_JOURNAL_URL: hosts.mailJournalUrl } : {}),
             SMTP_URL: this.options.smtpUrl?.(this.relay.url) ?? this.relay.url,
             MAIL_MESSAGE_ID_DOMAIN: this.options.messageIdDomain ?? FAULTS_MESSAGE_ID_DOMAIN,
             WORKFLOW_BUNDLE_PATH: path.join(ROOT, 'dist', 'workflow-bundle.js'),
@@ -217,6 +243,7 @@ export class FaultStack {
           this.logFile(`worker-${i}`),
         ),
       );
+    }
     this.api = new ManagedProcess(
       'api',
       process.execPath,

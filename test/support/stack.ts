@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { findRepoRoot } from '../../scripts/temporal-binaries';
 
 /**
  * The stack exactly as `npm start` runs it: the built `dist/scripts/start.js`, which starts the
@@ -11,7 +12,8 @@ import * as path from 'node:path';
  * a developer's own `npm start`. Needs `npm run build` first (`npm test` does it).
  */
 
-export const ROOT = path.resolve(__dirname, '..', '..');
+/** The repository, also from the benchmarks' compiled copy under .cache/bench/dist. */
+export const ROOT = findRepoRoot(__dirname);
 const START_SCRIPT = path.join(ROOT, 'dist', 'scripts', 'start.js');
 
 export interface StackPorts {

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { findRepoRoot } from '../../../scripts/temporal-binaries';
 
 /**
  * The deploy suite's linters, hadolint (Dockerfile) and ShellCheck (the containers' shell
@@ -9,7 +10,8 @@ import * as path from 'node:path';
  * by hash in test/deploy/tools-requirements.txt. A change of that file reinstalls them.
  */
 
-export const ROOT = path.resolve(__dirname, '..', '..', '..');
+/** The repository, also from the benchmarks' compiled copy under .cache/bench/dist. */
+export const ROOT = findRepoRoot(__dirname);
 const TARGET = path.join(ROOT, '.cache', 'tools', 'python');
 const REQUIREMENTS = path.join(ROOT, 'test', 'deploy', 'tools-requirements.txt');
 const STAMP = path.join(TARGET, '.requirements.sha256');
