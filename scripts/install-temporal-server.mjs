@@ -207,7 +207,8 @@ export async function ensureTemporalServer({ timeoutMs = 60 * 60_000 } = {}) {
   for (;;) {
     if (!staleReason()) return readManifest();
     const other = runningBuild();
-    if (other === null && takeLock()) {
+    // A background build's parent wrote this process's pid in the lock: the build is this one.
+    if ((other === null || other === process.pid) && takeLock()) {
       try {
         if (staleReason()) await build();
         return readManifest();
