@@ -261,22 +261,27 @@ export async function buildApp(options: ApiOptions): Promise<FastifyInstance> {
     ? { ...options.codec, oidc: options.codec.oidc ?? null, ring }
     : null;
   const codecCaller = codecOptions ? codecAuthenticator(codecOptions) : null;
+  const refusals = new WeakMap<FastifyRequest, ApiProblem>();
   app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
     const open = config?.public || request.routeOptions.url?.startsWith('/docs');
-    let refusal: ApiProblem | null = null;
     if (!open)
       try {
         if (config?.codec && codecCaller) request.principal = await codecCaller(request);
         else authenticate(request);
       } catch (error) {
-        refusal = toApiProblem(error);
+        refusals.set(request, toApiProblem(error));
       }
+  });
+  // After every onRequest hook, the dashboard's cookie sign-in included, and before the body is
+  // read: a request still without a key counts against its address, then a refusal is answered.
+  app.addHook('preParsing', async (request) => {
     if (request.principal === null) {
       const verdict = await anonymousLimit(request);
       if (!verdict.isAllowed && verdict.isExceeded)
         throw rateLimited(verdict.max, verdict.ttl, 'pour cette adresse sans clé valide');
     }
+    const refusal = refusals.get(request);
     if (refusal) throw refusal;
   });
 
