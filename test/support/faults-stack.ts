@@ -10,6 +10,42 @@ import { AesGcmPayloadCodec, generateKey, parseEncryptionKeys } from '../../secu
 import { FaultSmtpRelay } from './faults-smtp';
 import { ROOT, freePort, requireBuiltStack } from './stack';
 
+export interface ApiCallOptions {
+  /** A key's id in `tokens`, or a raw token. */
+  as: string;
+  body?: unknown;
+  idempotencyKey?: string;
+  timeoutMs?: number;
+}
+export type ApiAnswer = { status: number; body: any; text: string };
+
+/** One HTTP call to a stack's API as a key would make it; the body parsed when it is JSON. */
+export async function callApi(
+  apiUrl: string,
+  tokens: Record<string, string>,
+  method: string,
+  url: string,
+  options: ApiCallOptions,
+): Promise<ApiAnswer> {
+  const headers: Record<string, string> = { authorization: `Bearer ${tokens[options.as] ?? options.as}` };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+  const response = await fetch(`${apiUrl}${url}`, {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    signal: AbortSignal.timeout(options.timeoutMs ?? 40_000),
+  });
+  const text = await response.text();
+  let body: any = text;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON: kept as text
+  }
+  return { status: response.status, body, text };
+}
+
 /**
  * The embedded stack taken apart, so that each piece can fail on its own: the Temporal dev server
  * on a SQLite file that outlives it, worker processes (`dist/worker/main.js`) that can be killed
@@ -331,30 +367,8 @@ export class FaultStack {
     return this.client;
   }
 
-  async call(
-    method: string,
-    url: string,
-    options: { as: string; body?: unknown; idempotencyKey?: string; timeoutMs?: number },
-  ): Promise<{ status: number; body: any; text: string }> {
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${this.tokens[options.as] ?? options.as}`,
-    };
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
-    const response = await fetch(`${this.apiUrl}${url}`, {
-      method,
-      headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 40_000),
-    });
-    const text = await response.text();
-    let body: any = text;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      // not JSON: kept as text
-    }
-    return { status: response.status, body, text };
+  call(method: string, url: string, options: ApiCallOptions): Promise<ApiAnswer> {
+    return callApi(this.apiUrl, this.tokens, method, url, options);
   }
 
   processes(): ManagedProcess[] {

@@ -12,7 +12,14 @@ import { resolveCliPath } from '../../scripts/temporal-binaries';
 import { AesGcmPayloadCodec, generateKey, parseEncryptionKeys } from '../../security/payload-codec';
 import { imageEnvironment } from '../deploy/support/processes';
 import { FaultSmtpRelay } from './faults-smtp';
-import { ManagedProcess, sleep, type FaultKey } from './faults-stack';
+import {
+  callApi,
+  ManagedProcess,
+  sleep,
+  type ApiAnswer,
+  type ApiCallOptions,
+  type FaultKey,
+} from './faults-stack';
 import { PostgresqlCluster } from './postgresql';
 import { ROOT, freePort, requireBuiltStack } from './stack';
 
@@ -580,30 +587,8 @@ export class ProductionDeployment extends ProductionTemporal {
     }
   }
 
-  async call(
-    method: string,
-    url: string,
-    options: { as: string; body?: unknown; idempotencyKey?: string; timeoutMs?: number },
-  ): Promise<{ status: number; body: any; text: string }> {
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${this.tokens[options.as] ?? options.as}`,
-    };
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
-    const response = await fetch(`${this.apiUrl}${url}`, {
-      method,
-      headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 40_000),
-    });
-    const text = await response.text();
-    let body: any = text;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      // not JSON: kept as text
-    }
-    return { status: response.status, body, text };
+  call(method: string, url: string, options: ApiCallOptions): Promise<ApiAnswer> {
+    return callApi(this.apiUrl, this.tokens, method, url, options);
   }
 
   processes(): ManagedProcess[] {
