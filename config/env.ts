@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { TASK_QUEUE } from '../domain/temporal-contract';
 
 /**
  * The environment, validated once at start-up into typed configuration. A bad value stops the
@@ -99,7 +100,7 @@ const environmentSchema = z.object({
   ISCG_DATA_DIR: z.string().default('data'),
   TEMPORAL_ADDRESS: z.string().default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().default('iscg-conventions'),
+  TEMPORAL_TASK_QUEUE: z.string().default(TASK_QUEUE),
   TEMPORAL_TLS: booleanFlag,
   TEMPORAL_TLS_CERT_PATH: optionalString,
   TEMPORAL_TLS_KEY_PATH: optionalString,

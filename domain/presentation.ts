@@ -1,5 +1,6 @@
 import { formatFrenchDate, localDate } from './calendar/dates';
 import type { DepartementCode } from './calendar/departements';
+import { partyIdsWithRole } from './convention/completeness';
 import type { ConventionData } from './convention/schema';
 import { EVENT_LABELS, eventSlug } from './lifecycle/events';
 import type { LedgerLine, ConventionView, Deadline } from './lifecycle/view';
@@ -38,12 +39,6 @@ function organisation(parties: Parties, partyId: string): string {
 
 function organisations(parties: Parties, partyIds: readonly string[]): string[] {
   return [...new Set(partyIds)].map((id) => organisation(parties, id));
-}
-
-function partyIdsWithRole(parties: Parties, role: string): string[] {
-  return Object.entries(parties)
-    .filter(([, party]) => party.role === role)
-    .map(([id]) => id);
 }
 
 function sitePlaces(view: Pick<ConventionView, 'data'>, separator = ' et '): string {

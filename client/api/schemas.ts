@@ -2,11 +2,7 @@ import { z } from 'zod';
 import { conventionCreateInputSchema } from '../../domain/convention/input-rules';
 import { civilDateSchema, departementSchema } from '../../domain/convention/schema';
 import { IDEMPOTENCY_KEY_PATTERN } from '../../domain/idempotency';
-import {
-  EXTERNAL_EVENT_TYPES,
-  eventPayloadSchemas,
-  type ExternalEventType,
-} from '../../domain/lifecycle/events';
+import { EXTERNAL_EVENT_TYPES, type ExternalEventType } from '../../domain/lifecycle/events';
 import { PHASES } from '../../domain/lifecycle/phase';
 import { LEDGER_STATUSES } from '../../domain/lifecycle/term';
 import { DEADLINE_KINDS } from '../../domain/lifecycle/view';
@@ -185,10 +181,6 @@ export type ActivityQuery = z.output<typeof activityQuerySchema>;
 export const idempotencyKeySchema = z.string().regex(IDEMPOTENCY_KEY_PATTERN, {
   message: '8 à 128 caractères parmi lettres, chiffres, « . », « _ », « : » et « - »',
 });
-
-export function payloadSchemaOf(type: ExternalEventType): z.ZodType {
-  return eventPayloadSchemas[type];
-}
 
 // ---- Response schemas (documentation) -------------------------------------------------------
 

@@ -204,10 +204,6 @@ export function missingBlanks(data: ConventionData): MissingBlank[] {
   return missing;
 }
 
-export function isComplete(data: ConventionData): data is CompleteConventionData {
-  return missingBlanks(data).length === 0;
-}
-
 /** Parties that sign: all but a procureur who is not associated. */
 export function signatoryPartyIds(data: ConventionData): string[] {
   return Object.entries(data.parties)
@@ -216,6 +212,8 @@ export function signatoryPartyIds(data: ConventionData): string[] {
     .sort();
 }
 
-export function partyIdsWithRole(data: ConventionData, role: PartyRole): string[] {
-  return partiesWithRole(data, role).map(([id]) => id);
+export function partyIdsWithRole(parties: ConventionData['parties'], role: PartyRole): string[] {
+  return Object.entries(parties)
+    .filter(([, party]) => party.role === role)
+    .map(([id]) => id);
 }

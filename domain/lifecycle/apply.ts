@@ -1,5 +1,4 @@
 import { addDays, compareDates, formatFrenchDate, type CivilDate } from '../calendar/dates';
-import { PARTY_ROLE_LABELS } from '../convention/schema';
 import { behaviourOf, type LifecycleBehaviour } from './behaviour';
 import type {
   ConventionContext,
@@ -631,9 +630,4 @@ export function closeSettlement(context: ConventionContext, event: MachineEvent)
     `Dernière échéance soldée: la convention est close le ${fr(closedOn)}`,
   );
   return { context: next, effects: [notice(next, 'settled', closedOn)] };
-}
-
-export function partyLabel(context: ConventionContext, partyId: string): string {
-  const party = context.data.parties[partyId];
-  return party ? `${party.organisation} (${PARTY_ROLE_LABELS[party.role]})` : partyId;
 }

@@ -9,13 +9,7 @@ import { forbidden, type Refusal } from './refusal';
  * in a party's name without saying which party.
  */
 export type ActingRole =
-  | 'operator'
-  | 'etat'
-  | 'employer'
-  | 'recruiting-authority'
-  | 'the-party-itself'
-  | 'payer-or-employer'
-  | 'payer';
+  'operator' | 'etat' | 'employer' | 'recruiting-authority' | 'the-party-itself' | 'payer-or-employer';
 
 export const ACTS_BY_EVENT: Record<ExternalEventType, readonly ActingRole[]> = {
   AMEND: ['operator', 'etat', 'the-party-itself'],
@@ -45,7 +39,6 @@ export const ACTING_ROLE_LABELS: Record<ActingRole, string> = {
   'recruiting-authority': 'autorité hiérarchique ou fonctionnelle',
   'the-party-itself': 'la partie concernée, pour elle-même',
   'payer-or-employer': 'le financeur concerné ou l’employeur',
-  payer: 'le financeur concerné',
 };
 
 function partyRoleOf(data: ConventionData, partyId: string) {
@@ -79,13 +72,11 @@ function actorHas(
       if (event.type === 'SIGN' || event.type === 'DENOUNCE') return event.payload.partyId === partyId;
       if (event.type === 'AMEND') return amendsOnlyOwnContacts(event.payload.patch, partyId);
       return false;
-    case 'payer-or-employer':
-    case 'payer': {
+    case 'payer-or-employer': {
       if (event.type !== 'RECORD_PAYMENT') return false;
       const item = ledgerItem(context, event.payload.itemId);
       if (!item) return partyRoleOf(data, partyId) !== undefined; // an unknown item is reported by the rule
-      if (item.payerPartyId === partyId) return true;
-      return role === 'payer-or-employer' && data.employerPartyId === partyId;
+      return item.payerPartyId === partyId || data.employerPartyId === partyId;
     }
   }
 }

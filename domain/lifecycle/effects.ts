@@ -4,7 +4,6 @@
  * current contacts when it runs.
  */
 export type NoticeKind =
-  | 'recruitment-opened'
   | 'recruitment-decided'
   | 'signatures-complete'
   | 'in-force'

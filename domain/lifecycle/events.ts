@@ -300,7 +300,6 @@ export const EXTERNAL_EVENT_TYPES = Object.keys(eventPayloadSchemas) as External
 
 export type EventPayload<T extends ExternalEventType> = z.output<(typeof eventPayloadSchemas)[T]>;
 
-export const ACTOR_KINDS = ['party', 'operator', 'system'] as const;
 export const actorSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('party'), partyId: slugSchema, client: z.string().max(80).optional() }).strict(),
   /** A client bound to a role (e.g. the préfecture of a département): resolved to the convention's party. */

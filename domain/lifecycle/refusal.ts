@@ -17,10 +17,3 @@ export interface Refusal {
 export const invalid = (field: string, message: string): Refusal => ({ code: 'invalid', field, message });
 export const refused = (message: string): Refusal => ({ code: 'refused', message });
 export const forbidden = (message: string): Refusal => ({ code: 'forbidden', message });
-
-export class RefusalError extends Error {
-  constructor(readonly refusal: Refusal) {
-    super(refusal.field ? `${refusal.field}: ${refusal.message}` : refusal.message);
-    this.name = 'RefusalError';
-  }
-}

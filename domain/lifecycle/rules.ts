@@ -435,8 +435,6 @@ export const denounce = rule('DENOUNCE', (context, event) => {
   return null;
 });
 
-export const always: Rule = () => null;
-
 export function concertationReached(context: ConventionContext, at: number): boolean {
   const term = context.term;
   if (!term) return false;

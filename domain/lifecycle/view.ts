@@ -1,7 +1,12 @@
 import { dueDateByRule } from '../calendar/business-days';
 import { addDays, compareDates, localDate, type CivilDate } from '../calendar/dates';
 import { departement } from '../calendar/departements';
-import { missingBlanks, signatoryPartyIds, type MissingBlank } from '../convention/completeness';
+import {
+  missingBlanks,
+  partyIdsWithRole,
+  signatoryPartyIds,
+  type MissingBlank,
+} from '../convention/completeness';
 import type { ConventionContext, LedgerItem, ReviewYear } from './context';
 import { acceptedEvents, type ConventionSnapshot } from './decide';
 import {
@@ -24,12 +29,6 @@ export interface Deadline {
   /** Parties expected to act; empty for dates that only inform. */
   partyIds: string[];
   label: string;
-}
-
-function partyIdsWithRole(context: ConventionContext, role: string): string[] {
-  return Object.entries(context.data.parties)
-    .filter(([, p]) => p.role === role)
-    .map(([id]) => id);
 }
 
 /** The day the activity report must be in: the day before the meeting, or the year's last day. */
@@ -96,7 +95,7 @@ export function deadlines(snapshot: ConventionSnapshot): Deadline[] {
       );
     }
   if (regions && term) {
-    const etat = partyIdsWithRole(context, 'etat');
+    const etat = partyIdsWithRole(context.data.parties, 'etat');
     for (const year of context.reviews) {
       if (year.term !== term.number || year.review) continue;
       if (!year.report)

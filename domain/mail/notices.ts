@@ -20,7 +20,6 @@ export { mailId } from './content';
 export { partyRecipients } from './recipients';
 
 export const NOTICE_SUBJECTS: Record<NoticeKind, string> = {
-  'recruitment-opened': 'Ouverture du recrutement',
   'recruitment-decided': 'Décision du comité de sélection',
   'signatures-complete': 'Convention signée par toutes les parties',
   'in-force': 'Prise d’effet de la convention',
@@ -65,7 +64,6 @@ function noticeDetails(context: ConventionContext, notice: NoticeKind, key: stri
   const facts: Fact[] = [];
   const details: Record<string, unknown> = { term: termData };
   switch (notice) {
-    case 'recruitment-opened':
     case 'recruitment-decided': {
       const selected = context.recruitment.decision !== null;
       details.selected = selected;
