@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { conventionCreate } from '../support/fixtures';
+import { resolveCliPath } from '../../scripts/temporal-binaries';
 import { RunningStack, freePorts } from '../support/stack';
 
 /**
@@ -75,6 +77,30 @@ test('personal fields are unreadable in the database and through Temporal withou
 
     expect((await decode('/codec/not-the-token/decode', stack.uiUrl)).status).toBe(401);
     expect((await decode(`/codec/${token}/decode`, 'https://evil.example')).status).toBe(403);
+
+    // The temporal CLI with the same codec, as docs/temporal.md shows it: readable, masks kept.
+    const cli = (args: string[]) =>
+      spawnSync(
+        resolveCliPath(),
+        [
+          ...args,
+          '--address',
+          `127.0.0.1:${stack.ports.temporal}`,
+          '--codec-endpoint',
+          `${stack.apiUrl}/codec/${token}`,
+          '--output',
+          'json',
+        ],
+        { encoding: 'utf8', timeout: 30_000 },
+      );
+    const query = cli(['workflow', 'query', '--workflow-id', id, '--name', 'getState']);
+    expect({ status: query.status, stderr: query.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(query.stdout).toContain('"phase": "drafting"');
+    expect(query.stdout).toContain('•••@nord.gouv.example');
+    for (const secret of PERSONAL) expect(query.stdout).not.toContain(secret);
+    const describe = cli(['workflow', 'describe', '--workflow-id', id]);
+    expect({ status: describe.status, stderr: describe.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(describe.stdout).toContain(id);
   } finally {
     await connection.close();
   }

@@ -214,6 +214,22 @@ test('nothing decodes anonymously, by a path token, or relabelled as another con
   expect((await decode(`Bearer ${tokens.operator}`, [unlabelled])).status).toBe(422);
 });
 
+test('an empty list left out, as protobuf JSON and the temporal CLI send it, is an empty list', async () => {
+  for (const path of ['/codec/decode', '/codec/encode']) {
+    const response = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.operator}` },
+      body: '{}',
+    });
+    tally.add(response.status);
+    expect({ path, status: response.status, body: await response.json() }).toEqual({
+      path,
+      status: 200,
+      body: { payloads: [] },
+    });
+  }
+});
+
 test('a key answered 429 elsewhere is answered 429 by the codec server too', async () => {
   const key = `Bearer ${tokens['operator-59']}`;
   let status = 0;

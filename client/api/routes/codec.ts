@@ -103,7 +103,9 @@ const codecBodySchema = z
         }),
         { message: 'tableau de payloads { metadata, data } attendu' },
       )
-      .max(1000),
+      .max(1000)
+      // Protobuf JSON (the `temporal` CLI's --codec-endpoint) leaves an empty list out.
+      .default([]),
   })
   .strict();
 
