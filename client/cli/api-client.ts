@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { findRepoRoot } from '../../scripts/temporal-binaries';
 import { DEVELOPMENT_KEY_FILE } from '../auth/keys';
 import { CliError, EXIT, exitCodeForStatus } from './exit-codes';
 
@@ -17,8 +18,24 @@ function isLoopback(url: URL): boolean {
   return ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 }
 
-/** ISCG_API_URL and ISCG_API_KEY (or ISCG_API_KEY_FILE); locally, the development key as a last resort. */
-export function resolveTarget(env: NodeJS.ProcessEnv, urlOption?: string): ApiTarget {
+/** Where `npm start` keeps its data unless ISCG_DATA_DIR says otherwise: the repository's `data/`. */
+function defaultDataDir(): string {
+  try {
+    return path.join(findRepoRoot(__dirname), 'data');
+  } catch {
+    return path.resolve('data');
+  }
+}
+
+/**
+ * ISCG_API_URL and ISCG_API_KEY (or ISCG_API_KEY_FILE); locally, the development key as a last
+ * resort, from the data folder `npm start` uses, whatever the directory the CLI runs in.
+ */
+export function resolveTarget(
+  env: NodeJS.ProcessEnv,
+  urlOption?: string,
+  dataDir: string = env.ISCG_DATA_DIR ? path.resolve(env.ISCG_DATA_DIR) : defaultDataDir(),
+): ApiTarget {
   const raw = urlOption ?? env.ISCG_API_URL ?? `http://localhost:${env.PORT ?? '3000'}`;
   let url: URL;
   try {
@@ -34,13 +51,11 @@ export function resolveTarget(env: NodeJS.ProcessEnv, urlOption?: string): ApiTa
       throw new CliError(`ISCG_API_KEY_FILE illisible: ${(error as Error).message}`, EXIT.usage);
     }
   }
-  if (!token && isLoopback(url)) {
-    const devFile = path.resolve(env.ISCG_DATA_DIR ?? 'data', DEVELOPMENT_KEY_FILE);
-    if (fs.existsSync(devFile)) token = fs.readFileSync(devFile, 'utf8').trim();
-  }
+  const devFile = path.join(dataDir, DEVELOPMENT_KEY_FILE);
+  if (!token && isLoopback(url) && fs.existsSync(devFile)) token = fs.readFileSync(devFile, 'utf8').trim();
   if (!token)
     throw new CliError(
-      'aucune clé d’API: définissez ISCG_API_KEY (ou ISCG_API_KEY_FILE); une clé se crée avec `iscg keys generate`',
+      `aucune clé d’API: définissez ISCG_API_KEY (ou ISCG_API_KEY_FILE); une clé se crée avec \`iscg keys generate\`${isLoopback(url) ? ` (clé de développement cherchée dans ${devFile})` : ''}`,
       EXIT.usage,
     );
   return { url: url.toString().replace(/\/$/, ''), token };
