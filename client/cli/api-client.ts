@@ -67,7 +67,7 @@ export interface ApiAnswer<T> {
   headers: Headers;
 }
 
-interface Problem {
+export interface Problem {
   code?: string;
   detail?: string;
   field?: string;
@@ -75,11 +75,14 @@ interface Problem {
   errors?: { field: string; message: string }[];
 }
 
-function describeProblem(status: number, problem: Problem | string): string {
+export function describeProblem(status: number, problem: Problem | string): string {
   if (typeof problem === 'string') return `HTTP ${status}: ${problem.slice(0, 500)}`;
   const lines = [`${problem.detail ?? 'erreur'} (HTTP ${status}${problem.code ? `, ${problem.code}` : ''})`];
   if (problem.phase) lines.push(`  phase actuelle: ${problem.phase}`);
-  for (const e of problem.errors ?? []) lines.push(`  - ${e.field || '(corps)'}: ${e.message}`);
+  const errors = problem.errors ?? [];
+  // The field is said whether the API lists the errors or names one only.
+  if (problem.field && errors.length === 0) lines.push(`  champ: ${problem.field}`);
+  for (const e of errors) lines.push(`  - ${e.field || '(corps)'}: ${e.message}`);
   return lines.join('\n');
 }
 

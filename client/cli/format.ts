@@ -88,7 +88,7 @@ export function formatState(state: ConventionState, options: { all?: boolean } =
       `Événements acceptés: ${state.acceptedEvents.map((t) => t.toLowerCase().replace(/_/g, '-')).join(', ')}`,
     );
 
-  out.push('', 'Historique:');
+  out.push('', `Historique (heure locale du département, ${tz}):`);
   for (const entry of state.history) {
     const at = DateTime.fromMillis(entry.at, { zone: tz }).toFormat('yyyy-MM-dd HH:mm');
     out.push(`  ${at}  ${pad(entry.event, 28)} ${entry.summary} — ${actorLabel(entry.actor)}`);

@@ -104,7 +104,9 @@ test('an operator creates, lists, advances and reads a convention with the insta
   const shown = await spawnCli(['show', conventionId]);
   expect(shown.code).toBe(0);
   expect(shown.stdout).toContain('Phase: Recrutement (recruitment)');
-  expect(shown.stdout).toMatch(/Historique:\n.*CREATED[\s\S]*SUBMIT_DRAFT/);
+  expect(shown.stdout).toMatch(
+    /Historique \(heure locale du département, Europe\/Paris\):\n.*CREATED[\s\S]*SUBMIT_DRAFT/,
+  );
   expect(shown.stdout).toContain('Échéances');
 
   const json = await spawnCli(['--json', 'show', conventionId]);
