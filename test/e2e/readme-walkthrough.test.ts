@@ -27,14 +27,16 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** The first `sh` block of the README's section "A first convention, from an example". */
-function walkthrough(): string {
+/** The first `sh` block of a section of the README, as written. */
+function readmeBlock(title: string): string {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const section = readme.split(/^## /m).find((s) => s.startsWith('A first convention'));
+  const section = readme.split(/^## /m).find((s) => s.startsWith(title));
   const block = /```sh\n([\s\S]*?)```/.exec(section ?? '')?.[1];
-  if (!block) throw new Error('README: section « A first convention, from an example » sans bloc sh');
+  if (!block) throw new Error(`README: section « ${title} » sans bloc sh`);
   return block;
 }
+
+const walkthrough = () => readmeBlock('A first convention');
 
 test('the README walkthrough works on a fresh stack, down to the PDF to sign', async () => {
   const script = walkthrough();
@@ -58,15 +60,28 @@ test('the README walkthrough works on a fresh stack, down to the PDF to sign', a
   expect(listing.current).toMatchObject({ version: 1, rendered: { sha256: hash } });
   expect(result.stdout).toContain(`version 1 (période 1, signature): SHA-256 ${hash}`);
 
-  // What the README says next: a SIGN naming version 1 is recorded with its hash.
-  const signed = await stack!.api('POST', '/conventions/convention-59-lille-centre/events/sign', {
-    partyId: 'etat',
-    signerName: 'Claire Dupont',
-    signerTitle: 'Préfet du Nord',
-    signedOn: new Date().toISOString().slice(0, 10),
-    documentVersion: 1,
-  });
-  expect(signed.status).toBe(200);
+  // What the README says next, run as written: the préfecture signs, bound to version 1's hash.
+  const acting = spawnSync(
+    'bash',
+    [
+      '--norc',
+      '--noprofile',
+      '-c',
+      `set -euo pipefail\nexport ISCG_API_KEY=$(cat data/dev-operator.key)\n${readmeBlock('Acting on a convention')}`,
+    ],
+    {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ISCG_API_URL: stack!.apiUrl },
+    },
+  );
+  expect({ status: acting.status, stderr: acting.stderr }).toEqual({ status: 0, stderr: '' });
+  expect(JSON.parse(acting.stdout)).toMatchObject({ event: 'SIGN', phase: 'signature' });
   const state = await stack!.apiOk('GET', '/conventions/convention-59-lille-centre');
-  expect(state.signatures.collected.etat.document).toEqual({ version: 1, sha256: hash });
+  expect(state.signatures.collected.etat).toMatchObject({
+    signedOn: new Date().toISOString().slice(0, 10),
+    document: { version: 1, sha256: hash },
+  });
 });
