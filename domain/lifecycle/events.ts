@@ -8,6 +8,20 @@ import type { LifecycleBehaviour } from './behaviour';
  * bodies, Temporal update arguments and CLI input, and generate the OpenAPI document.
  */
 
+/**
+ * A line of the ledger, as `GET /conventions/{id}` lists it: `t<term>-salaire-<YYYY-MM>` for a
+ * month's salary, `t<term>-etat-annee-<1..3>` for the State's yearly share,
+ * `t<term>-<party id>-annee-<1..3>` for a co-financer's. An id never changes: a line carried
+ * into the next term keeps its own (`t1-…` in term 2).
+ */
+const ledgerItemId = z
+  .string()
+  .min(1)
+  .max(80)
+  .describe(
+    'Identifiant de la ligne de l’échéancier (champ `id` de `ledger` dans l’état de la convention): "t1-salaire-2027-03" (salaire de mars 2027, période 1), "t1-etat-annee-1" (participation de l’État, année 1), "t1-cd59-annee-2" (contribution du cofinanceur cd59, année 2); il ne change jamais, même reporté dans la période suivante.',
+  );
+
 /** Opaque references only: no personal file about candidates ever enters the system (art. 4). */
 const candidateRef = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, {
   message: 'référence de candidature opaque attendue (ex. "CAND-2027-004"), jamais un nom',
@@ -193,15 +207,24 @@ function payloadSchemas(text: TextRules) {
     REOPEN_DRAFTING: z.object({ reason: reason(REOPEN_REASONS) }).strict(),
     RECORD_PAYMENT: z
       .object({
-        itemId: z.string().min(1).max(80),
-        paidOn: civilDateSchema,
-        amountEur: z.number().positive().max(10_000_000).optional(),
-        reference: reference('reference').optional(),
+        itemId: ledgerItemId,
+        paidOn: civilDateSchema.describe('Jour du versement (au plus tard aujourd’hui), ex. "2027-03-31"'),
+        amountEur: z
+          .number()
+          .positive()
+          .max(10_000_000)
+          .optional()
+          .describe(
+            'Montant versé en euros, ex. 5000. Pour une part annuelle (État, cofinanceur): requis, au plus le reste dû; il s’ajoute aux versements déjà constatés et la ligne est soldée quand le montant prévu est atteint. Pour un salaire (ligne sans montant prévu, `plannedAmountEur` null): facultatif et indicatif, conservé tel quel; le salaire du mois est payé dès que son versement est constaté.',
+          ),
+        reference: reference('reference')
+          .optional()
+          .describe('Référence du versement chez le payeur (mandat, virement), ex. "VIR-2027-0331"'),
       })
       .strict(),
     RECORD_NON_PAYMENT: z
       .object({
-        itemId: z.string().min(1).max(80),
+        itemId: ledgerItemId,
         notedOn: civilDateSchema,
         reason: reason(NON_PAYMENT_REASONS).optional(),
       })
@@ -209,7 +232,7 @@ function payloadSchemas(text: TextRules) {
     // Born with closed reasons: read the same way as sent and as recorded.
     WRITE_OFF: z
       .object({
-        itemId: z.string().min(1).max(80),
+        itemId: ledgerItemId,
         reason: z.enum(WRITE_OFF_REASONS).describe('Motif de la clôture sans paiement'),
         decidedOn: civilDateSchema.describe('Date de la décision de clore l’échéance'),
         decisionRef: reference('decisionRef')
