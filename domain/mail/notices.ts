@@ -1,6 +1,7 @@
 import { addDays, formatFrenchDate } from '../calendar/dates';
 import type { ConventionContext } from '../lifecycle/context';
 import { effectKey, type Effect, type NoticeKind } from '../lifecycle/effects';
+import { signatoryPartyIds } from '../convention/completeness';
 import { unsettledLines } from '../lifecycle/term';
 import { mailAction } from './actions';
 import { meetingIcs } from './calendar-entries';
@@ -71,6 +72,11 @@ function noticeDetails(context: ConventionContext, notice: NoticeKind, key: stri
         ? dated(context.recruitment.decision.startsOn)
         : null;
       details.round = context.recruitment.round;
+      // The post's first recruitment opens the signatures: say so, and who signs (art. 1).
+      details.signingOpens = selected && context.recruitment.reason === 'creation';
+      details.signatories = signatoryPartyIds(context.data).map(
+        (id) => context.data.parties[id]?.organisation ?? id,
+      );
       break;
     }
     case 'signatures-complete':

@@ -1,6 +1,7 @@
 import { loadTemplates } from '../../../activities/mail/render';
 import type { NoticeKind } from '../../../domain/lifecycle/effects';
 import type { MailRequest } from '../../../domain/mail/mail-request';
+import { signatoryPartyIds } from '../../../domain/convention/completeness';
 import { noticeMail, NOTICE_SUBJECTS } from '../../../domain/mail/notices';
 import { conventionCreate } from '../../support/fixtures';
 import { fullTerm, openSignatures, signAll, Simulation } from '../reminders/simulation';
@@ -111,4 +112,15 @@ describe('mail templates', () => {
     // Rendering twice gives the same file: DTSTAMP is the planned instant, not the clock.
     expect(templates.render(salary, options).ics).toBe(deadline);
   });
+});
+
+test('the recruitment decision says that signing is open, and who must sign', () => {
+  const s = openSignatures(new Simulation(conventionCreate('signature-ouverte'), '2027-01-04'));
+  const decided = s.mails.map((m) => m.mail).find((m) => m.template === 'notices/recruitment-decided');
+  expect(decided).toBeDefined();
+  const text = templates.render(decided!, options).text.replace(/\s+/g, ' ');
+  const signatories = signatoryPartyIds(s.context.data).map((id) => s.context.data.parties[id]!.organisation);
+  expect(signatories.length).toBeGreaterThan(2);
+  expect(text).toContain('La signature de la convention est ouverte. Doivent la signer :');
+  for (const organisation of signatories) expect(text).toContain(organisation.replace(/\s+/g, ' '));
 });
