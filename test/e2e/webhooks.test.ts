@@ -159,10 +159,27 @@ test('after unsubscribing, changes are no longer sent', async () => {
     as: 'finance-59',
     body: { url: receiver.url('/hooks/off') },
   });
+  // Its own subscriptions, listed for the key, URL included and never the secret; none for another.
+  const mine = await api.call('GET', `/conventions/${id}/webhooks`, { as: 'finance-59' });
+  expect(mine.status).toBe(200);
+  expect(mine.body.webhooks).toEqual([
+    {
+      id: subscription.body.id,
+      url: receiver.url('/hooks/off'),
+      client: 'finance-59',
+      createdAt: expect.any(Number),
+    },
+  ]);
+  expect(mine.text).not.toContain('whsec_');
+  const theirs = await api.call('GET', `/conventions/${id}/webhooks`, { as: 'operator' });
+  expect(theirs.body).toEqual({ webhooks: [] });
   const removed = await api.call('DELETE', `/conventions/${id}/webhooks/${subscription.body.id}`, {
     as: 'finance-59',
   });
   expect(removed.status).toBe(204);
+  expect((await api.call('GET', `/conventions/${id}/webhooks`, { as: 'finance-59' })).body).toEqual({
+    webhooks: [],
+  });
   await api.call('POST', `/conventions/${id}/events/submit-draft`, { as: 'finance-59', body: {} });
   await new Promise((resolve) => setTimeout(resolve, 1_500));
   expect(receiver.received.filter((r) => r.path === '/hooks/off')).toEqual([]);

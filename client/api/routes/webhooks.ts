@@ -79,6 +79,49 @@ export function webhookRoutes(app: FastifyInstance, context: RouteContext): void
     },
   );
 
+  app.get<{ Params: { id: string } }>(
+    '/conventions/:id/webhooks',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Mes abonnements à cette convention',
+        description:
+          'Les abonnements créés par la clé appelante, avec leur URL (jamais le secret, montré une seule fois à la création). Ceux des autres clés ne sont pas listés ici (`GET /conventions/{id}` dit seulement qu’ils existent).',
+        params: conventionIdParams,
+        response: {
+          200: {
+            description: 'Les abonnements de la clé',
+            type: 'object',
+            properties: {
+              webhooks: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'string', example: 'wh-3f2a9c1d0b4e5f60' },
+                    url: { type: 'string', example: 'https://paie.accueil-mediation.example/iscg' },
+                    client: { type: 'string', example: 'accueil-mediation-lille' },
+                    createdAt: { type: 'number', description: 'Instant de création (ms depuis 1970, UTC)' },
+                  },
+                },
+              },
+            },
+          },
+          ...problems('forbidden', 'not_found'),
+        },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const state = await readableConvention(context, request, request.params.id);
+      return {
+        webhooks: state.webhooks
+          .filter((w) => w.client === principal.keyId)
+          .map(({ id, url, client, createdAt }) => ({ id, url, client, createdAt })),
+      };
+    },
+  );
+
   app.delete<{ Params: { id: string; webhookId: string } }>(
     '/conventions/:id/webhooks/:webhookId',
     {
