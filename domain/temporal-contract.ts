@@ -66,6 +66,8 @@ export interface StateChange {
   conventionId: string;
   occurredAt: number;
   cause: ExternalEventType | 'CLOCK';
+  /** The ledger line of a RECORD_PAYMENT, RECORD_NON_PAYMENT or WRITE_OFF (`ledger[].id`). */
+  itemId?: string;
   phase: Phase;
   previousPhase: Phase;
   term: number;

@@ -166,10 +166,16 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
   // Runs recorded before IscgPartyRoles existed did not upsert it: they start to at their next change.
   let publishesPartyRoles = false;
 
-  const recordChange = (previous: ConventionSnapshot, cause: StateChange['cause'], at: number) => {
+  const recordChange = (
+    previous: ConventionSnapshot,
+    cause: StateChange['cause'],
+    at: number,
+    itemId?: string,
+  ) => {
     if (webhooks.length === 0) return;
     const next = conventionView(snapshot, at).nextDeadline;
     pendingChanges.push({
+      ...(itemId ? { itemId } : {}),
       sequence: ++changeSequence,
       conventionId: snapshot.context.conventionId,
       occurredAt: at,
@@ -243,6 +249,12 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     request.type === 'SIGN' &&
     phaseOf(tick(snapshot, Date.now(), applying).snapshot) === 'signature';
 
+  // The line a payment, a non-payment or a write-off is about, for the receivers of the change.
+  const ledgerItemOf = (payload: unknown): string | undefined => {
+    const itemId = (payload as { itemId?: unknown } | null)?.itemId;
+    return typeof itemId === 'string' ? itemId : undefined;
+  };
+
   const toEvent = (request: EventRequest): ExternalEvent =>
     ({ type: request.type, payload: request.payload, actor: request.actor, at: Date.now() }) as ExternalEvent;
 
@@ -298,7 +310,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
       const previous = snapshot;
       snapshot = decision.snapshot;
       pendingEffects.push(...decision.effects);
-      recordChange(previous, request.type, now);
+      recordChange(previous, request.type, now, ledgerItemOf(request.payload));
       changed = true;
       reconcileDocuments(now);
       const result: EventResult = {
