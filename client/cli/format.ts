@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { isDepartementCode, zoneOf } from '../../domain/calendar/departements';
-import { SETTLED_STATUSES } from '../../domain/lifecycle/term';
+import { LEDGER_STATUS_LABELS, SETTLED_STATUSES } from '../../domain/lifecycle/term';
 import type { ConventionSummary } from '../conventions';
 import type { ConventionState, EventResult } from '../../domain/temporal-contract';
 
@@ -105,6 +105,21 @@ export function formatState(state: ConventionState, options: { all?: boolean } =
   }
   if (shown.length < state.deadlines.length)
     out.push(`  … et ${state.deadlines.length - shown.length} autre(s) (--all pour tout voir)`);
+  if (state.ledger.length > 0) {
+    // The ids are what RECORD_PAYMENT, RECORD_NON_PAYMENT and WRITE_OFF name (itemId).
+    const lines = options.all
+      ? state.ledger
+      : state.ledger.filter((line) => !SETTLED_STATUSES.includes(line.status));
+    out.push('', options.all ? 'Échéancier:' : 'Échéancier, lignes ouvertes (--all pour toutes):');
+    if (lines.length === 0) out.push('  aucune');
+    const width = Math.max(...lines.map((line) => line.id.length), 0);
+    for (const line of lines)
+      out.push(
+        `  ${pad(line.id, width)}  ${line.dueDate}  ${pad(LEDGER_STATUS_LABELS[line.status], 22)}${
+          line.plannedAmountEur === null ? '' : ` ${line.plannedAmountEur} €`
+        }`.trimEnd(),
+      );
+  }
   if (state.deliveryFailures.length > 0) {
     out.push('', 'Envois en échec définitif:');
     for (const f of state.deliveryFailures)
