@@ -149,7 +149,7 @@ function ofMonth(yearMonth: string): string {
   return /^[aeiouyâéèêîôû]/i.test(month) ? `d’${month}` : `de ${month}`;
 }
 
-function ledgerLabel(item: LedgerLine): string {
+function ledgerLabel(item: Pick<LedgerLine, 'kind' | 'month' | 'termYear'>): string {
   if (item.kind === 'salary') return `Versement du salaire ${ofMonth(item.month ?? '')}`;
   if (item.kind === 'state-participation') return `Participation annuelle de l’État, année ${item.termYear}`;
   return `Contribution annuelle d’un cofinanceur, année ${item.termYear}`;
@@ -329,6 +329,13 @@ export function currentDetails(state: ConventionState): string {
     lines.push(`**Déjà signée par** : ${who(view, Object.keys(view.signatures.collected))}.`);
   const text = documentLine(state);
   if (text) lines.push(text);
+  if (view.phase === 'awaiting_start' && view.schedule) {
+    const { term, ledger } = view.schedule;
+    const first = [...ledger].sort((a, b) => a.dueDate.localeCompare(b.dueDate))[0];
+    lines.push(
+      `**Période 1** : du ${formatFrenchDate(term.startDate)} au ${formatFrenchDate(term.endDate)} ; ${ledger.length} échéances de financement prévues${first ? `, la première le ${formatFrenchDate(first.dueDate)} (${ledgerLabel(first)}, ${who(view, [first.payerPartyId])})` : ''} ; préavis de dénonciation au plus tard le ${formatFrenchDate(term.noticeDeadline)}.`,
+    );
+  }
 
   if (view.phase === 'settling') {
     const open = view.ledger.filter((line) => !SETTLED_STATUSES.includes(line.status));

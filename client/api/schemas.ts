@@ -259,6 +259,16 @@ export const conventionStateSchema: JsonSchema = {
         },
       },
     },
+    schedule: {
+      type: 'object',
+      nullable: true,
+      description:
+        'Signée, avant la prise d’effet (`awaiting_start`): la période 1 et son échéancier tels qu’ils s’ouvriront à la date de prise d’effet (identifiants et dates définitifs); null dans les autres phases',
+      properties: {
+        term: { type: 'object', additionalProperties: true },
+        ledger: { type: 'array', items: { type: 'object', additionalProperties: true } },
+      },
+    },
     termination: {
       type: 'object',
       nullable: true,

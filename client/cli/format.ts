@@ -54,6 +54,10 @@ export function formatState(state: ConventionState, options: { all?: boolean } =
   out.push(`Phase: ${state.phaseLabel} (${state.phase})`);
   if (state.term)
     out.push(`Période ${state.term.number}: du ${state.term.startDate} au ${state.term.endDate}`);
+  if (state.schedule)
+    out.push(
+      `Période 1, à la prise d’effet: du ${state.schedule.term.startDate} au ${state.schedule.term.endDate} (préavis de dénonciation au plus tard le ${state.schedule.term.noticeDeadline})`,
+    );
   if (state.termination) {
     const end = state.termination;
     const open = state.ledger.filter((line) => !SETTLED_STATUSES.includes(line.status)).length;
@@ -105,11 +109,14 @@ export function formatState(state: ConventionState, options: { all?: boolean } =
   }
   if (shown.length < state.deadlines.length)
     out.push(`  … et ${state.deadlines.length - shown.length} autre(s) (--all pour tout voir)`);
-  if (state.ledger.length > 0) {
-    // The ids are what RECORD_PAYMENT, RECORD_NON_PAYMENT and WRITE_OFF name (itemId).
-    const lines = options.all
+  // Signed but not yet in force: the ledger as it will open, every line still to come.
+  const ledger =
+    state.ledger.length > 0
       ? state.ledger
-      : state.ledger.filter((line) => !SETTLED_STATUSES.includes(line.status));
+      : (state.schedule?.ledger ?? []).map((line) => ({ ...line, status: 'upcoming' as const }));
+  if (ledger.length > 0) {
+    // The ids are what RECORD_PAYMENT, RECORD_NON_PAYMENT and WRITE_OFF name (itemId).
+    const lines = options.all ? ledger : ledger.filter((line) => !SETTLED_STATUSES.includes(line.status));
     out.push('', options.all ? 'Échéancier:' : 'Échéancier, lignes ouvertes (--all pour toutes):');
     if (lines.length === 0) out.push('  aucune');
     const width = Math.max(...lines.map((line) => line.id.length), 0);

@@ -5,9 +5,10 @@ import {
   missingBlanks,
   partyIdsWithRole,
   signatoryPartyIds,
+  type CompleteConventionData,
   type MissingBlank,
 } from '../convention/completeness';
-import type { ConventionContext, LedgerItem, ReviewYear } from './context';
+import type { ConventionContext, LedgerItem, ReviewYear, Term } from './context';
 import { acceptedEvents, type ConventionSnapshot } from './decide';
 import {
   CLOSED_DAY_RULE_BY_KIND,
@@ -17,7 +18,7 @@ import {
 } from './deadline-kinds';
 import type { ExternalEventType } from './events';
 import { inForceRegions, PHASE_LABELS, phaseOf, type Phase } from './phase';
-import { isSettled, ledgerStatus, type LedgerStatus } from './term';
+import { buildLedger, computeTerm, isSettled, ledgerStatus, type LedgerStatus } from './term';
 
 export { DEADLINE_KINDS, DEADLINE_LABELS, type DeadlineKind } from './deadline-kinds';
 
@@ -149,6 +150,12 @@ export interface ConventionView {
   term: ConventionContext['term'];
   pastTerms: ConventionContext['pastTerms'];
   ledger: LedgerLine[];
+  /**
+   * Signed, before it takes effect (`awaiting_start`): the first term and its ledger as they will
+   * open on the start date, computed from the signed data by the rule that will open them (the
+   * lines' ids and due dates are final). Null in every other phase.
+   */
+  schedule: { term: Term; ledger: LedgerItem[] } | null;
   ledgerSummary: {
     termYear: number;
     due: number;
@@ -166,6 +173,13 @@ export interface ConventionView {
   nextDeadline: (Deadline & { overdue: boolean }) | null;
   acceptedEvents: ExternalEventType[];
   history: ConventionContext['history'];
+}
+
+function scheduleOf(context: ConventionContext): ConventionView['schedule'] {
+  const data = context.data;
+  if (!data.startDate || missingBlanks(data).length > 0) return null;
+  const term = computeTerm(data, 1, data.startDate);
+  return { term, ledger: buildLedger(data as CompleteConventionData, term) };
 }
 
 export function siteTitle(context: ConventionContext): string {
@@ -224,6 +238,7 @@ export function conventionView(snapshot: ConventionSnapshot, now: number): Conve
     term: context.term,
     pastTerms: context.pastTerms,
     ledger,
+    schedule: phase === 'awaiting_start' && !context.term ? scheduleOf(context) : null,
     ledgerSummary,
     suspensions: context.suspensions,
     reviews: context.reviews,

@@ -1,4 +1,5 @@
 import { formatState } from '../../../client/cli/format';
+import { currentDetails } from '../../../domain/presentation';
 import { conventionView } from '../../../domain/lifecycle/view';
 import type { ConventionState } from '../../../domain/temporal-contract';
 import { Driver, recruit, signAll } from '../../support/driver';
@@ -40,4 +41,29 @@ test('the open lines of the ledger are listed with their ids, due dates and stat
 
 test('the history says its times are the département’s local time', () => {
   expect(formatState(state(active()))).toContain('Historique (heure locale du département, Europe/Paris):');
+});
+
+test('signed, before it takes effect: the first term and its ledger as they will open', () => {
+  const d = new Driver(conventionCreate(), '2026-12-01');
+  d.send('SUBMIT_DRAFT', {});
+  recruit(d);
+  signAll(d, '2027-01-11');
+  expect(d.phase).toBe('awaiting_start');
+  const view = state(d);
+  expect(view.ledger).toEqual([]);
+  expect(view.schedule?.term).toMatchObject({ number: 1, startDate: '2027-03-01', endDate: '2030-02-28' });
+  // The very lines the start opens: same ids, same due dates.
+  const planned = view.schedule!.ledger.map(({ id, dueDate }) => ({ id, dueDate }));
+  d.goTo('2027-03-01');
+  expect(d.phase).toBe('active');
+  expect(d.context.ledger.map(({ id, dueDate }) => ({ id, dueDate }))).toEqual(planned);
+  expect(state(d).schedule).toBeNull();
+
+  const text = formatState(view);
+  expect(text).toContain('Période 1, à la prise d’effet: du 2027-03-01 au 2030-02-28');
+  // And in the Temporal Web UI's details.
+  expect(currentDetails(view)).toMatch(
+    /\*\*Période 1\*\* : du lundi 1er mars 2027 au jeudi 28 février 2030 ; \d+ échéances de financement prévues, la première le /,
+  );
+  expect(text).toMatch(/\n {2}t1-salaire-2027-03 +2027-0[34]-\d\d {2}à venir/);
 });
