@@ -43,7 +43,8 @@ export interface ReportsOptions {
 export interface ApiOptions {
   /** The one Temporal client of the process, shared by every request. */
   conventions: ConventionsClient;
-  keys: ApiKey[];
+  /** A ring the process may refill (the keys file reloaded), or a fixed list. */
+  keys: ApiKey[] | KeyRing;
   logger?: FastifyServerOptions['logger'];
   webhooks: { allowPrivateDestinations: boolean };
   /** Default per key, overridden by a key's own `rateLimit`. */
@@ -197,17 +198,16 @@ export async function buildApp(options: ApiOptions): Promise<FastifyInstance> {
     ),
   );
 
-  const ring = new KeyRing(options.keys);
+  const ring = options.keys instanceof KeyRing ? options.keys : new KeyRing(options.keys);
   // A person in the Web UI (an access token, or the embedded UI) decodes a history page by many
   // small calls: their own budget, per person. A key keeps its own, codec calls included.
-  const limitOf = (key: string) =>
-    limits.get(key) ??
-    (key.startsWith('oidc:') || key === 'codec-ui-developpement'
+  const limitOf = (key: string) => {
+    const apiKey = ring.key(key);
+    if (apiKey) return apiKey.rateLimit ?? options.rateLimit ?? DEFAULT_RATE_LIMIT;
+    return key.startsWith('oidc:') || key === 'codec-ui-developpement'
       ? (options.codecRateLimit ?? DEFAULT_CODEC_RATE_LIMIT)
-      : DEFAULT_RATE_LIMIT);
-  const limits = new Map(
-    options.keys.map((k) => [k.id, k.rateLimit ?? options.rateLimit ?? DEFAULT_RATE_LIMIT]),
-  );
+      : DEFAULT_RATE_LIMIT;
+  };
   const authenticate = (request: FastifyRequest): void => {
     const header = request.headers.authorization;
     const token = typeof header === 'string' ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header)?.[1] : undefined;

@@ -3,7 +3,8 @@ import { readEnvironment, temporalConfig, type Environment } from '../../config/
 import { logFatal, pinoOptions } from '../../config/logging';
 import { createApiMetrics, serveMetrics, type MetricsServer } from '../../config/metrics';
 import { dataConverterFor, encryptionFromEnvironment } from '../../security/encryption';
-import { loadApiKeys } from '../auth/keys';
+import { KeyRing, loadApiKeys } from '../auth/keys';
+import { reloadKeysOnChange } from '../auth/keys-reload';
 import { ConventionsClient, connectClient } from '../conventions';
 import { buildApp } from './app';
 import { createDocumentRenderer } from '../../activities/documents/render';
@@ -32,14 +33,17 @@ function loggerOptions(env: Environment): FastifyServerOptions['logger'] {
 }
 
 async function main(env: Environment) {
-  const loaded = loadApiKeys({ env: process.env, environment: env.ISCG_ENV, dataDir: env.ISCG_DATA_DIR });
+  const loadKeys = () =>
+    loadApiKeys({ env: process.env, environment: env.ISCG_ENV, dataDir: env.ISCG_DATA_DIR });
+  const loaded = loadKeys();
+  const ring = new KeyRing(loaded.keys);
   const temporal = temporalConfig(env);
   const encryption = encryptionFromEnvironment(env);
   const client = await connectClient(temporal, { lazy: true, dataConverter: dataConverterFor(encryption) });
   const conventions = new ConventionsClient(client, temporal.taskQueue, { aniscgEmail: env.ANISCG_EMAIL });
   const app = await buildApp({
     conventions,
-    keys: loaded.keys,
+    keys: ring,
     logger: loggerOptions(env),
     webhooks: { allowPrivateDestinations: env.ISCG_ENV !== 'production' },
     documents: createDocumentRenderer(),
@@ -69,12 +73,20 @@ async function main(env: Environment) {
   const metrics = env.ISCG_API_METRICS_ADDRESS ? createApiMetrics() : null;
   metrics?.instrument(app);
 
+  const stopReloading = reloadKeysOnChange({
+    ring,
+    load: loadKeys,
+    file: process.env.ISCG_API_KEYS_FILE?.trim() || null,
+    log: app.log,
+  });
+
   let metricsServer: MetricsServer | null = null;
   let closing = false;
   const close = async (signal: string) => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, `${signal} reçu: arrêt de l'API`);
+    stopReloading();
     const graceMs = env.ISCG_SHUTDOWN_GRACE_SECONDS * 1000;
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<'expired'>((resolve) => {

@@ -208,16 +208,29 @@ export function loadApiKeys({ env, environment, dataDir }: KeySource): LoadedKey
   ]);
 }
 
-/** Finds the key a bearer token belongs to, comparing digests in constant time against every key. */
+/**
+ * Finds the key a bearer token belongs to, comparing digests in constant time against every key.
+ * The API replaces its keys when the keys file changes, without a restart (`replace`).
+ */
 export class KeyRing {
-  private readonly entries: { key: ApiKey; digest: Buffer }[];
+  private entries: { key: ApiKey; digest: Buffer }[] = [];
+  private byId = new Map<string, ApiKey>();
 
   constructor(keys: ApiKey[]) {
+    this.replace(keys);
+  }
+
+  replace(keys: ApiKey[]): void {
     this.entries = keys.map((key) => ({ key, digest: Buffer.from(key.hash.slice('sha256:'.length), 'hex') }));
+    this.byId = new Map(keys.map((key) => [key.id, key]));
   }
 
   get size(): number {
     return this.entries.length;
+  }
+
+  key(id: string): ApiKey | undefined {
+    return this.byId.get(id);
   }
 
   authenticate(token: string): ApiKey | null {

@@ -525,7 +525,7 @@ export function buildProgram(io: CliIo): Command {
             `  ${token}`,
             '',
             options.addTo
-              ? `Entrée ajoutée à ${options.addTo}; redémarrez l’API pour la prendre en compte.`
+              ? `Entrée ajoutée à ${options.addTo}: si c’est le fichier ISCG_API_KEYS_FILE de l’API, elle la prend en compte d’elle-même (en 2 s au plus).`
               : 'Entrée à ajouter au fichier ISCG_API_KEYS_FILE (liste YAML):',
             options.addTo ? '' : YAML.stringify([parsed.data]),
           ].join('\n'),

@@ -257,6 +257,51 @@ test('with an API key, a convention is created and an event applied; the codec e
   expect(decoded).toMatchObject({ status: 200, json: { payloads: [{ data: payload.data }] } });
 });
 
+/** As an orchestrator or an editor replaces a file: a new file renamed over the old one. */
+function replaceFile(file: string, content: string): void {
+  fs.writeFileSync(`${file}.new`, content, { mode: 0o600 });
+  fs.renameSync(`${file}.new`, file);
+}
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`délai dépassé: ${what}\n${api!.output()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+test('the keys file is reloaded without a restart: a new key works, a broken file keeps the keys in service, SIGHUP reloads', async () => {
+  const keysFile = path.join(dir, 'secrets', 'api-keys.yaml');
+  const original = fs.readFileSync(keysFile, 'utf8');
+  const partnerToken = generateToken();
+  const asPartner = async () =>
+    (await call('GET', '/conventions', undefined, { authorization: `Bearer ${partnerToken}` })).status;
+  expect(await asPartner()).toBe(401);
+
+  const partner = `- id: prefecture-59\n  hash: ${hashToken(partnerToken)}\n  actsAs:\n    kind: party-role\n    role: etat\n    departements: ['59']\n`;
+  replaceFile(keysFile, original + partner);
+  await until('la nouvelle clé est acceptée', async () => (await asPartner()) === 200);
+
+  // A mistake in the file: refused as a whole, the keys in service stay, the log says what to fix.
+  replaceFile(keysFile, `${original + partner}- id: Majuscules\n  hash: sha256:00\n`);
+  await until("l'erreur du fichier est journalisée", () =>
+    Promise.resolve(
+      api!.stdout.some((l) => l.includes('non rechargées') && l.includes('identifiant de clé attendu')),
+    ),
+  );
+  expect(await asPartner()).toBe(200);
+  expect((await call('GET', '/conventions')).status).toBe(200);
+
+  // Revoked by a SIGHUP after the file is written in place (a change polling could miss for 2 s).
+  fs.writeFileSync(keysFile, original);
+  api!.child.kill('SIGHUP');
+  await until('la clé retirée est refusée', async () => (await asPartner()) === 401);
+  expect(api!.stdout.some((l) => l.includes('rechargées (SIGHUP)'))).toBe(true);
+  expect(api!.running).toBe(true);
+  expect((await call('GET', '/conventions')).status).toBe(200);
+});
+
 test('metrics: the Temporal runtime’s from the worker, HTTP requests and process from the API', async () => {
   const fromWorker = await metrics(ports.workerMetrics);
   for (const name of [
