@@ -17,6 +17,8 @@ import type { ConventionView } from './lifecycle/view';
 
 export const TASK_QUEUE = 'iscg-conventions';
 export const CONVENTION_WORKFLOW_TYPE = 'conventionWorkflow';
+/** Emails the mail server refused for good, whole or for some recipients: counted by the workflow. */
+export const REFUSED_EMAILS_METRIC = 'iscg_emails_refused';
 
 export interface EventRequest {
   type: ExternalEventType;

@@ -1,10 +1,12 @@
 import type { DataConverter } from '@temporalio/common';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createDocumentRenderer } from '../activities/documents/render';
 import { createMailer, type MailConfig } from '../activities/mail/mailer';
 import { createWebhookSender, type WebhookConfig } from '../activities/webhooks/sender';
 import type { TemporalConnectionConfig } from '../config/env';
+import { MAIL_KINDS } from '../domain/mail/mail-request';
+import { CONVENTION_WORKFLOW_TYPE, REFUSED_EMAILS_METRIC } from '../domain/temporal-contract';
 import { conventionBundleOptions } from './workflow-bundle';
 
 export interface ConventionWorkerOptions {
@@ -47,5 +49,22 @@ export async function createConventionWorker(
     activities: createActivities({ mailer, webhooks: createWebhookSender(options.webhooks), documents }),
     ...options.overrides,
   });
+  announceRefusedEmails(options.namespace, options.taskQueue);
   return { worker, close: () => mailer.close() };
+}
+
+/**
+ * The refused-emails counter at 0 for every kind, with the labels the workflow's own counts carry:
+ * an alert on its increase sees the first refusal, not only the ones after a series exists.
+ */
+function announceRefusedEmails(namespace: string, taskQueue: string): void {
+  // The worker's own meter adds `namespace` and `taskQueue`, the workflow's `workflowType`.
+  const counter = Runtime.instance()
+    .metricMeter.withTags({ namespace, taskQueue, workflowType: CONVENTION_WORKFLOW_TYPE })
+    .createCounter(
+      REFUSED_EMAILS_METRIC,
+      'messages',
+      'Courriels refusés définitivement par le serveur de messagerie',
+    );
+  for (const kind of MAIL_KINDS) counter.add(0, { kind });
 }

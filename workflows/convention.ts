@@ -7,6 +7,7 @@ import {
   condition,
   continueAsNew,
   log,
+  metricMeter,
   patched,
   proxyActivities,
   proxyLocalActivities,
@@ -51,6 +52,7 @@ import {
   applyEventUpdate,
   getDocumentsQuery,
   getStateQuery,
+  REFUSED_EMAILS_METRIC,
   searchAttributes,
   subscribeWebhookUpdate,
   unsubscribeWebhookUpdate,
@@ -434,9 +436,17 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
       }
   };
 
+  const refusedEmails = metricMeter.createCounter(
+    REFUSED_EMAILS_METRIC,
+    'messages',
+    'Courriels refusés définitivement par le serveur de messagerie',
+  );
   const recordOutcome = (mail: MailRequest, outcome: MailOutcome) => {
     sentMessages[mail.id] = Date.now();
     const recipients = [...mail.to, ...mail.cc];
+    // Not a command: nothing in the history changes, and a replay does not count again.
+    if (outcome.status === 'rejected' || (outcome.status === 'sent' && outcome.rejectedRecipients.length > 0))
+      refusedEmails.add(1, { kind: mail.kind });
     if (outcome.status === 'rejected')
       deliveryFailures.push({
         messageId: outcome.messageId,

@@ -5,6 +5,7 @@ import { createApiMetrics, serveMetrics, type MetricsServer } from '../../config
 import { dataConverterFor, encryptionFromEnvironment } from '../../security/encryption';
 import { KeyRing, loadApiKeys } from '../auth/keys';
 import { reloadKeysOnChange } from '../auth/keys-reload';
+import { registerConventionGauges } from '../reports/metrics';
 import { ConventionsClient, connectClient } from '../conventions';
 import { buildApp } from './app';
 import { createDocumentRenderer } from '../../activities/documents/render';
@@ -72,6 +73,7 @@ async function main(env: Environment) {
   });
   const metrics = env.ISCG_API_METRICS_ADDRESS ? createApiMetrics() : null;
   metrics?.instrument(app);
+  if (metrics) registerConventionGauges(metrics.registry, app.reports.cache);
 
   const stopReloading = reloadKeysOnChange({
     ring,

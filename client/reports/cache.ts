@@ -115,6 +115,11 @@ export class ConventionFactsCache {
     this.dirty.add(conventionId);
   }
 
+  /** What the last sweeps read, without waiting nor reading anything again (the metrics' view). */
+  current(): ConventionFacts[] {
+    return [...this.entries.values()].map((e) => e.facts);
+  }
+
   status(): CacheStatus {
     return { ...this.state, conventions: this.entries.size };
   }

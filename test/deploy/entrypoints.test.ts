@@ -3,8 +3,12 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { parser as promql } from '@prometheus-io/lezer-promql';
+import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
+import YAML from 'yaml';
 import { generateToken, hashToken } from '../../client/auth/keys';
+import { REFUSED_EMAILS_METRIC, TASK_QUEUE } from '../../domain/temporal-contract';
 import { HTTP_DURATION_METRIC, HTTP_REQUESTS_METRIC } from '../../config/metrics';
 import { resolveCliPath } from '../../scripts/temporal-binaries';
 import { conventionCreate } from '../support/fixtures';
@@ -22,6 +26,7 @@ import { ROOT } from './support/tools';
  */
 
 const NAMESPACE = 'iscg-deploy';
+const ANISCG_EMAIL = 'aniscg@aniscg.example';
 const ENTRYPOINT = path.join(ROOT, 'deploy', 'docker-entrypoint.sh');
 const cli = resolveCliPath();
 
@@ -74,6 +79,7 @@ function appEnv(role: 'worker' | 'api'): NodeJS.ProcessEnv {
     : containerEnv({
         ...shared,
         ISCG_API_KEYS_FILE: path.join(dir, 'secrets', 'api-keys.yaml'),
+        ANISCG_EMAIL,
         ISCG_CODEC_CORS_ORIGINS: 'https://temporal.iscg.example',
         ISCG_CODEC_OIDC_ISSUER: issuer.url,
         ISCG_CODEC_OIDC_AUDIENCE: 'iscg-codec',
@@ -129,6 +135,8 @@ beforeAll(async () => {
     { PATH: process.env.PATH, HOME: dir },
   );
   sink = await new SmtpSink().start();
+  // The ANISCG's mailbox refuses for good: the worker counts the refusal (the alert rules' test).
+  sink.refusedRecipients.add(ANISCG_EMAIL);
   secret('smtp-url', `smtp://127.0.0.1:${sink.port}\n`);
   secret(
     'api-keys.yaml',
@@ -297,7 +305,9 @@ test('the keys file is reloaded without a restart: a new key works, a broken fil
   fs.writeFileSync(keysFile, original);
   api!.child.kill('SIGHUP');
   await until('la clé retirée est refusée', async () => (await asPartner()) === 401);
-  expect(api!.stdout.some((l) => l.includes('rechargées (SIGHUP)'))).toBe(true);
+  await until('le SIGHUP est journalisé', () =>
+    Promise.resolve(api!.stdout.some((l) => l.includes('rechargées (SIGHUP)'))),
+  );
   expect(api!.running).toBe(true);
   expect((await call('GET', '/conventions')).status).toBe(200);
 });
@@ -331,6 +341,87 @@ test('metrics: the Temporal runtime’s from the worker, HTTP requests and proce
   expect(fromApi).not.toContain(accessToken);
   // Metrics are not served on the API's own port.
   expect((await fetch(`http://127.0.0.1:${ports.api}/metrics`)).status).toBe(401);
+});
+
+/** The metric names a PromQL expression selects; throws where the expression does not parse. */
+function metricsOf(expr: string): string[] {
+  const names: string[] = [];
+  const cursor = promql.parse(expr).cursor();
+  do {
+    if (cursor.type.isError) throw new Error(`PromQL invalide à ${cursor.from}: ${expr}`);
+    if (cursor.name === 'Identifier' && cursor.node.parent?.name === 'VectorSelector')
+      names.push(expr.slice(cursor.from, cursor.to));
+  } while (cursor.next());
+  return names;
+}
+
+test('alert rules: each parses, and each metric it names exists on the worker or the API (Prometheus’s own `up` aside)', async () => {
+  const rules = YAML.parse(
+    fs.readFileSync(path.join(ROOT, 'deploy', 'prometheus', 'alerts.yml'), 'utf8'),
+  ) as {
+    groups: { rules: { alert: string; expr: string; annotations: { summary: string } }[] }[];
+  };
+  // Composing the committee informs the ANISCG (art. 3), whose mailbox refuses: one refusal.
+  const created = await call('POST', '/conventions', conventionCreate('deploy-alertes'));
+  const id = created.json.conventionId as string;
+  expect(
+    (await call('POST', `/conventions/${id}/events`, { type: 'SUBMIT_DRAFT', payload: {} })).status,
+  ).toBe(200);
+  const composed = await call('POST', `/conventions/${id}/events`, {
+    type: 'COMPOSE_SELECTION_COMMITTEE',
+    payload: {
+      members: [
+        { partyId: 'association', authority: 'hierarchique', title: 'directrice' },
+        { partyId: 'police', authority: 'fonctionnelle', title: 'chef de service' },
+      ],
+    },
+  });
+  expect(composed.status).toBe(200);
+  // A workflow task that fails (a type no worker knows): the runtime counts failures once there is one.
+  const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
+  const client = new Client({ connection, namespace: NAMESPACE });
+  const failing = await client.workflow.start('typeInconnu', {
+    taskQueue: TASK_QUEUE,
+    workflowId: `echec-${randomBytes(4).toString('hex')}`,
+  });
+  const workerMetrics = async () => {
+    for (let attempt = 0; ; attempt++) {
+      const text = await metrics(ports.workerMetrics);
+      const counted = new RegExp(`^${REFUSED_EMAILS_METRIC}\\{.*\\} [1-9]`, 'm').test(text);
+      if ((/^temporal_workflow_task_execution_failed\{/m.test(text) && counted) || attempt > 100) return text;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+  const exposed = `${await workerMetrics()}\n${await metrics(ports.apiMetrics)}`;
+  await failing.terminate('essai terminé');
+  await connection.close();
+  // The refusal of the convention's notices, counted once, under the labels the worker announced at 0.
+  const refused = exposed.split('\n').filter((l) => l.startsWith(`${REFUSED_EMAILS_METRIC}{`));
+  expect(refused).toHaveLength(5);
+  expect(refused.filter((l) => / [1-9]\d*$/.test(l))).toEqual([
+    expect.stringMatching(/^iscg_emails_refused\{kind="aniscg",.*workflowType="conventionWorkflow"\} 1$/),
+  ]);
+  const present = new Set(
+    [...exposed.matchAll(/^([a-zA-Z_:][a-zA-Z0-9_:]*?)(?:_bucket|_sum|_count)?[{ ]/gm)].map((m) => m[1]!),
+  );
+  const alerts = rules.groups.flatMap((g) => g.rules);
+  expect(alerts.map((r) => r.alert)).toEqual(
+    expect.arrayContaining([
+      'IscgEmailRefused',
+      'IscgConventionSuspended',
+      'IscgDeadlinePassed',
+      'IscgWorkflowTaskFailures',
+    ]),
+  );
+  const missing = alerts.flatMap((rule) =>
+    metricsOf(rule.expr)
+      .filter((name) => name !== 'up' && !present.has(name))
+      .map((name) => `${rule.alert}: ${name}`),
+  );
+  expect(missing).toEqual([]);
+  for (const rule of alerts) expect(rule.annotations.summary).toBeTruthy();
+  // A broken expression is caught: the check can say no.
+  expect(() => metricsOf('sum(rate(iscg_http_requests_total[5m]) > 0')).toThrow(/PromQL invalide/);
 });
 
 test('SIGTERM: each stops cleanly and exits 0 in time; every log line was JSON, with no secret', async () => {
