@@ -33,6 +33,10 @@ import {
 /** A refusal from the convention (bad field, forbidden act, wrong phase) or from this library. */
 export type ConventionErrorCode = Refusal['code'] | 'not_found' | 'exists' | 'terminated';
 
+/** How long `send` keeps asking again while the convention answers `not_ready`, and how often. */
+const NOT_READY_WAIT_MS = 12_000;
+const NOT_READY_RETRY_MS = 400;
+
 export class ConventionError extends Error {
   constructor(readonly refusal: Omit<Refusal, 'code'> & { code: ConventionErrorCode }) {
     super(refusal.field ? `${refusal.field}: ${refusal.message}` : refusal.message);
@@ -174,7 +178,21 @@ export class ConventionsClient {
    * update id with the first outcome even when the body differs, hiding the conflict.
    */
   async send(conventionId: string, request: EventRequest): Promise<EventResult> {
-    return this.update(conventionId, (handle) => handle.executeUpdate(applyEventUpdate, { args: [request] }));
+    const giveUpAt = Date.now() + NOT_READY_WAIT_MS;
+    for (;;)
+      try {
+        return await this.update(conventionId, (handle) =>
+          handle.executeUpdate(applyEventUpdate, { args: [request] }),
+        );
+      } catch (error) {
+        // A SIGN while the text is still rendering: a matter of seconds, asked again here.
+        if (
+          !(error instanceof ConventionError && error.refusal.code === 'not_ready') ||
+          Date.now() > giveUpAt
+        )
+          throw error;
+        await new Promise((resolve) => setTimeout(resolve, NOT_READY_RETRY_MS));
+      }
   }
 
   /** Subscribes a client system to the convention's state changes. */

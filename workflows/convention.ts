@@ -145,6 +145,12 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
   const applying: LifecycleBehaviour = { termEdges, termEdgeRefusals: false };
   // Versions of the text, bound to signatures (docs/documents.md); runs recorded before keep none.
   const documentsOn = patched('document-versions');
+  // The main loop lets every update handler finish before it records a command of its own. Without
+  // it, a replay that delivers a local activity's result in the same activation as an update (the
+  // original run got it later, after a worker restart) ran the loop ahead of the handler, and the
+  // commands came out in another order than the history's.
+  const handlersFirst = patched('handlers-before-loop');
+  const handlersSettled = () => (handlersFirst ? condition(allHandlersFinished) : Promise.resolve());
   const documents: DocumentRecord[] = [...(carried.documents ?? [])];
   const documentRenders = new Map<string, Promise<void>>();
   // No prototype: a key spelled "constructor" or "__proto__" is a key like any other.
@@ -339,6 +345,15 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
           const check = checkSignedDocument(documents, claimOf(request.payload));
           if (check.status === 'refused')
             throw refusalFailure({ ...check.refusal, phase: phaseOf(snapshot) });
+          // Accepted, the SIGN would wait for the rendering, and the main loop with it: refused for
+          // now instead (the client library asks again until the text has its hash).
+          if (check.status === 'pending')
+            throw refusalFailure({
+              code: 'not_ready',
+              field: 'documentVersion',
+              message: `la version ${check.version} du document est en cours de rendu: réessayez dans quelques secondes`,
+              phase: phaseOf(snapshot),
+            });
         }
         const decision = decide(tick(snapshot, Date.now(), applying).snapshot, toEvent(request), validating);
         if (!decision.ok) throw refusalFailure(decision.refusal);
@@ -503,6 +518,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
 
   const alarm = new Alarm();
   for (;;) {
+    await handlersSettled();
     advanceClock(Date.now());
     dispatchChanges();
     reconcileDocuments(Date.now());
@@ -514,6 +530,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     });
     const plan = planReminders(snapshot, Date.now(), sentMessages, mailBehaviour);
     await deliver([...effectMails, ...plan.due]);
+    await handlersSettled();
     pendingEffects.splice(0, handled);
     if (changed || plan.due.length > 0) publish();
     changed = false;

@@ -85,6 +85,7 @@ const CONVENTION_CODES: Record<ConventionErrorCode, ProblemCode> = {
   forbidden: 'forbidden',
   refused: 'refused',
   conflict: 'conflict',
+  not_ready: 'unavailable',
   not_found: 'not_found',
   exists: 'exists',
   terminated: 'terminated',
@@ -92,11 +93,16 @@ const CONVENTION_CODES: Record<ConventionErrorCode, ProblemCode> = {
 
 export function problemFromConventionError(error: ConventionError): ApiProblem {
   const r = error.refusal;
-  return new ApiProblem(CONVENTION_CODES[r.code], r.message, {
-    ...(r.field !== undefined ? { field: r.field } : {}),
-    ...(r.phase !== undefined ? { phase: r.phase } : {}),
-    ...(r.details ? { errors: r.details } : {}),
-  });
+  return new ApiProblem(
+    CONVENTION_CODES[r.code],
+    r.message,
+    {
+      ...(r.field !== undefined ? { field: r.field } : {}),
+      ...(r.phase !== undefined ? { phase: r.phase } : {}),
+      ...(r.details ? { errors: r.details } : {}),
+    },
+    r.code === 'not_ready' ? { 'retry-after': '2' } : undefined,
+  );
 }
 
 /** gRPC codes that mean "Temporal did not answer": UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED. */

@@ -3,7 +3,8 @@
  * `forbidden`: the sender may not perform this act; `refused`: the convention's current state
  * does not allow it; `conflict`: an idempotency key was reused for another request.
  */
-export type RefusalCode = 'invalid' | 'forbidden' | 'refused' | 'conflict';
+/** `not_ready`: refused for a few seconds only (a text still rendering); the same request will pass. */
+export type RefusalCode = 'invalid' | 'forbidden' | 'refused' | 'conflict' | 'not_ready';
 
 export interface Refusal {
   code: RefusalCode;

@@ -1,4 +1,7 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Client } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import type { HistoryEntry } from '../../domain/lifecycle/context';
 import { modelConvention, type ExpectedMail, type ModelOutcome } from './faults-model';
@@ -45,13 +48,34 @@ export function idOf(messageId: string): string {
   return messageId.replace(/^</, '').replace(/@[^@]*>$/, '');
 }
 
+/** Keeps the Temporal history of a convention the API cannot read, to replay it by hand. */
+async function saveHistory(stack: ApiCaller, conventionId: string): Promise<string> {
+  if (!('temporalClient' in stack)) return '';
+  try {
+    const faultStack = stack as ApiCaller & { temporalClient(): Promise<Client>; encryptionKeys: string };
+    const client = await faultStack.temporalClient();
+    const history = await client.workflow.getHandle(conventionId).fetchHistory();
+    const path = join('test-results', 'faults', `${conventionId}.history.json`);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, historyToJSON(history));
+    // The run's own throwaway key: without it the payloads cannot be read back.
+    await writeFile(`${path}.keys`, faultStack.encryptionKeys);
+    return `; historique: ${path}`;
+  } catch (error) {
+    return `; historique non gardé: ${String(error)}`;
+  }
+}
+
 async function finalHistory(stack: ApiCaller, conventionId: string): Promise<HistoryEntry[]> {
   for (let attempt = 0; ; attempt++) {
     const answer = await stack
       .call('GET', `/conventions/${conventionId}`, { as: 'operator' })
       .catch(() => null);
     if (answer?.status === 200) return answer.body.history as HistoryEntry[];
-    if (attempt > 40) throw new Error(`${conventionId}: état illisible (${answer?.status} ${answer?.text})`);
+    if (attempt > 40) {
+      const saved = await saveHistory(stack, conventionId);
+      throw new Error(`${conventionId}: état illisible (${answer?.status} ${answer?.text})${saved}`);
+    }
     await sleep(500);
   }
 }
