@@ -133,6 +133,34 @@ const environmentSchema = z.object({
   }),
   /** Départements whose conventions Documenso may sign (comma-separated codes); every one when unset. */
   ISCG_DOCUMENSO_DEPARTEMENTS: optionalString,
+  /**
+   * The reverse proxy in front of the API, whose X-Forwarded-For is believed: `true` (any
+   * address: only when nothing but the proxy reaches the API's port), a number of hops, or
+   * addresses and CIDR ranges separated by commas. Unset: the connection's address is the client's.
+   */
+  ISCG_TRUST_PROXY: optionalString
+    .transform((value): boolean | number | string[] | undefined => {
+      if (value === undefined) return undefined;
+      if (value === 'true') return true;
+      if (/^\d+$/.test(value)) return Number(value);
+      return value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean);
+    })
+    .refine(
+      (v) =>
+        !Array.isArray(v) ||
+        v.every(
+          (part) =>
+            /^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(part) ||
+            ['loopback', 'linklocal', 'uniquelocal'].includes(part),
+        ),
+      {
+        message:
+          '`true`, un nombre de relais, ou des adresses et plages CIDR séparées par des virgules (ex. 127.0.0.1,172.16.0.0/12)',
+      },
+    ),
   PORT: port(3000),
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -6,6 +6,8 @@
 #   iscg ARGS...      the operator CLI, e.g. `iscg keys generate --id ops --operator`
 #   setup-database NAME
 #                     one-shot: creates and migrates one of the service's databases (mail-journal)
+#   replay [--all]    replays the conventions' histories through this image's workflow code
+#                     (before deploying it); exit 1 if one would break
 #   healthcheck       the probe the image's HEALTHCHECK runs
 set -eu
 
@@ -24,9 +26,10 @@ case "$role" in
   api) exec node "$app_dir/dist/client/api/main.js" "$@" ;;
   iscg) exec node "$app_dir/dist/client/cli/main.js" "$@" ;;
   setup-database) exec node "$app_dir/dist/scripts/setup-database.js" "$@" ;;
+  replay) exec node "$app_dir/dist/worker/replay.js" "$@" ;;
   healthcheck) exec node "$app_dir/dist/config/healthcheck.js" ;;
   *)
-    echo "rôle inconnu « $role »: worker, api, iscg, setup-database ou healthcheck (ISCG_ROLE ou premier argument)" >&2
+    echo "rôle inconnu « $role »: worker, api, iscg, setup-database, replay ou healthcheck (ISCG_ROLE ou premier argument)" >&2
     exit 64
     ;;
 esac

@@ -62,6 +62,8 @@ export interface ApiOptions {
   /** Where clients reach the API (OpenAPI `servers`). */
   publicUrl?: string;
   bodyLimit?: number;
+  /** Fastify's `trustProxy`: the reverse proxy whose X-Forwarded-For gives the client's address. */
+  trustProxy?: boolean | number | string[];
   /** Renders documents on demand; created at the first document asked for when not given. */
   documents?: DocumentRenderer;
   /** The Documenso webhook receiver, when a secret is configured (docs/documents.md). */
@@ -140,6 +142,7 @@ export async function buildApp(options: ApiOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 256 * 1024,
+    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy as string[] } : {}),
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // Errors raised before routing (bad percent-encoding, a segment too long): problems too.
     frameworkErrors: (error, _request, reply) => {

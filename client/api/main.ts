@@ -59,6 +59,7 @@ async function main(env: Environment) {
         }
       : {}),
     reports: { refreshSeconds: env.ISCG_REPORTS_REFRESH_SECONDS },
+    ...(env.ISCG_TRUST_PROXY !== undefined ? { trustProxy: env.ISCG_TRUST_PROXY } : {}),
     ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}),
     ...(encryption
       ? {

@@ -235,3 +235,18 @@ test('the search attributes registered by the one-shot service are those of the 
   for (const [type, count] of Object.entries(counts))
     expect({ type, fits: count <= (type === 'Keyword' ? 10 : 3) }).toMatchObject({ fits: true });
 });
+
+test('one way to pass settings: every variable the file interpolates is in the `.env` example, and no documented command passes another env file', () => {
+  const text = fs.readFileSync(COMPOSE_FILE, 'utf8');
+  const interpolated = new Set(
+    [...text.matchAll(/\$\{([A-Z_][A-Z0-9_]*)(?::?-[^}]*)?\}/g)].map((m) => m[1]!),
+  );
+  const example = fs.readFileSync(path.join(ROOT, 'deploy', 'compose.env.example'), 'utf8');
+  const listed = new Set([...example.matchAll(/^([A-Z_][A-Z0-9_]*)=/gm)].map((m) => m[1]!));
+  expect([...interpolated].filter((name) => !listed.has(name))).toEqual([]);
+  const documents = ['README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).map((f) => path.join('docs', f))]
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => ({ f, text: fs.readFileSync(path.join(ROOT, f), 'utf8') }));
+  expect(documents.filter((d) => /docker compose[^\n]*--env-file/.test(d.text)).map((d) => d.f)).toEqual([]);
+  expect(example).toMatch(/`\.env`/);
+});

@@ -1,10 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parser as promql } from '@prometheus-io/lezer-promql';
 import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { defaultPayloadConverter } from '@temporalio/common';
 import YAML from 'yaml';
 import { generateToken, hashToken } from '../../client/auth/keys';
@@ -80,6 +83,8 @@ function appEnv(role: 'worker' | 'api'): NodeJS.ProcessEnv {
         ...shared,
         ISCG_API_KEYS_FILE: path.join(dir, 'secrets', 'api-keys.yaml'),
         ANISCG_EMAIL,
+        // As behind the reverse proxy of deploy/reverse-proxy/iscg.conf, on this host.
+        ISCG_TRUST_PROXY: '127.0.0.1',
         ISCG_CODEC_CORS_ORIGINS: 'https://temporal.iscg.example',
         ISCG_CODEC_OIDC_ISSUER: issuer.url,
         ISCG_CODEC_OIDC_AUDIENCE: 'iscg-codec',
@@ -422,6 +427,188 @@ test('alert rules: each parses, and each metric it names exists on the worker or
   for (const rule of alerts) expect(rule.annotations.summary).toBeTruthy();
   // A broken expression is caught: the check can say no.
   expect(() => metricsOf('sum(rate(iscg_http_requests_total[5m]) > 0')).toThrow(/PromQL invalide/);
+});
+
+test('replay: the running conventions replay through this build; a build that would break them is refused, named', async () => {
+  const replay = Process.start('replay', ENTRYPOINT, ['replay'], appEnv('worker'));
+  const ran = await replay.wait();
+  expect({ code: ran.code, output: replay.output() }).toEqual({
+    code: 0,
+    output: expect.stringContaining('aucun écart'),
+  });
+  const out = replay.stdout.join('\n');
+  expect(out).toMatch(/([2-9]|\d\d+) historique\(s\) rejoué\(s\), aucun écart/);
+
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: path.join(ROOT, 'test', 'replay', 'nondeterministic-workflow.ts'),
+    logger: { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log() {} },
+  });
+  const broken = path.join(dir, 'broken-bundle.js');
+  fs.writeFileSync(broken, code);
+  const refused = Process.start('replay (version cassée)', ENTRYPOINT, ['replay', '--limit', '1'], {
+    ...appEnv('worker'),
+    WORKFLOW_BUNDLE_PATH: broken,
+  });
+  expect(await refused.wait()).toMatchObject({ code: 1 });
+  expect(refused.stdout.join('\n')).toMatch(/^ÉCHEC convention-\S+ \(.+\): .*[Nn]ondetermin/m);
+  expect(refused.stdout.join('\n')).toContain('ne déployez pas cette version');
+
+  const misused = Process.start(
+    'replay (mal appelé)',
+    ENTRYPOINT,
+    ['replay', '--limit', 'zero'],
+    appEnv('worker'),
+  );
+  expect(await misused.wait()).toMatchObject({ code: 2 });
+  expect(misused.stderr.join('\n')).toContain('--limit: entier positif attendu');
+}, 120_000);
+
+/** deploy/reverse-proxy/iscg.conf as shipped, with this test's ports, certificate and folders. */
+function startProxy(listen: { https: number; http: number }): Process {
+  const tls = path.join(dir, 'proxy-tls');
+  fs.mkdirSync(tls, { recursive: true });
+  for (const name of ['api.iscg.example', 'temporal.iscg.example']) {
+    const made = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        `/CN=${name}`,
+        '-addext',
+        `subjectAltName=DNS:${name}`,
+        '-keyout',
+        path.join(tls, `${name}.key`),
+        '-out',
+        path.join(tls, `${name}.pem`),
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(made.status).toBe(0);
+  }
+  const shipped = fs.readFileSync(path.join(ROOT, 'deploy', 'reverse-proxy', 'iscg.conf'), 'utf8');
+  const rendered = shipped
+    .replace(/^\s*listen \[::\]:\d+.*\n/gm, '')
+    .replace(/listen 443 ssl/g, `listen 127.0.0.1:${listen.https} ssl`)
+    .replace(/listen 80;/g, `listen 127.0.0.1:${listen.http};`)
+    .replaceAll('/etc/ssl/iscg/', `${tls}/`)
+    .replaceAll('127.0.0.1:3000', `127.0.0.1:${ports.api}`)
+    .replaceAll('127.0.0.1:8080', `127.0.0.1:${ports.api}`);
+  expect(rendered).not.toContain('/etc/ssl');
+  const site = path.join(dir, 'iscg.conf');
+  fs.writeFileSync(site, rendered);
+  const temp = path.join(dir, 'nginx-temp');
+  fs.mkdirSync(temp, { recursive: true });
+  const conf = path.join(dir, 'nginx.conf');
+  fs.writeFileSync(
+    conf,
+    [
+      'daemon off;',
+      'worker_processes 1;',
+      ...(process.getuid?.() === 0 ? ['user root;'] : []),
+      `pid ${dir}/nginx.pid;`,
+      'error_log stderr warn;',
+      'events {}',
+      'http {',
+      '  access_log off;',
+      ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${temp}/${t};`),
+      `  include ${site};`,
+      '}',
+    ].join('\n'),
+  );
+  return Process.start('nginx', '/usr/sbin/nginx', ['-c', conf, '-p', dir], { PATH: process.env.PATH });
+}
+
+/** A request to the proxy as a client on the Internet makes it: TLS, the API's name. */
+function viaProxy(
+  port: number,
+  url: string,
+  headers: Record<string, string> = {},
+  name = 'api.iscg.example',
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  const ca = fs.readFileSync(path.join(dir, 'proxy-tls', `${name}.pem`));
+  return new Promise((resolve, reject) => {
+    const request = https.request(
+      { host: '127.0.0.1', port, path: url, servername: name, ca, headers: { host: name, ...headers } },
+      (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body }),
+        );
+      },
+    );
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+test('the reverse proxy example: TLS in front, the API’s paths through, metrics and the rest not, the client’s own address', async () => {
+  const proxyPorts = { https: await freePort(), http: await freePort() };
+  const proxy = startProxy(proxyPorts);
+  try {
+    for (let attempt = 0; ; attempt++) {
+      const up = await viaProxy(proxyPorts.https, '/healthz').catch(() => null);
+      if (up) break;
+      if (!proxy.running || attempt > 50) throw new Error(`nginx ne démarre pas\n${proxy.output()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const bearer = { authorization: `Bearer ${token}` };
+    expect((await viaProxy(proxyPorts.https, '/healthz')).status).toBe(200);
+    expect((await viaProxy(proxyPorts.https, '/conventions', bearer)).status).toBe(200);
+    expect((await viaProxy(proxyPorts.https, '/reports/deadlines', bearer)).status).toBe(200);
+    expect((await viaProxy(proxyPorts.https, '/openapi.json')).status).toBe(200);
+    expect((await viaProxy(proxyPorts.https, '/docs/')).status).toBe(200);
+    // The codec is reachable (the operators' browsers call it) and still asks for a person.
+    expect((await viaProxy(proxyPorts.https, '/codec/decode')).status).toBe(401);
+    // Not forwarded: the API's own 401 on these would show they were.
+    for (const hidden of ['/metrics', '/', '/conventionsX', '/.env'])
+      expect({ hidden, status: (await viaProxy(proxyPorts.https, hidden, bearer)).status }).toEqual({
+        hidden,
+        status: 404,
+      });
+    // Plain HTTP only redirects.
+    const plain = await new Promise<http.IncomingMessage>((resolve, reject) =>
+      http
+        .get(
+          {
+            host: '127.0.0.1',
+            port: proxyPorts.http,
+            path: '/conventions',
+            headers: { host: 'api.iscg.example' },
+          },
+          resolve,
+        )
+        .on('error', reject),
+    );
+    plain.resume();
+    expect({ status: plain.statusCode, location: plain.headers.location }).toEqual({
+      status: 308,
+      location: 'https://api.iscg.example/conventions',
+    });
+
+    // A client cannot choose the address it is counted and logged under: the proxy replaces it.
+    await viaProxy(proxyPorts.https, '/healthz?via=proxy', { 'x-forwarded-for': '203.0.113.9' });
+    // The API believes its proxy (ISCG_TRUST_PROXY), so the address the proxy gives is the one used.
+    await fetch(`http://127.0.0.1:${ports.api}/healthz?via=direct`, {
+      headers: { 'x-forwarded-for': '198.51.100.7' },
+    });
+    const addressOf = (via: string) =>
+      jsonLines(api!).find((l) => l.req?.url === `/healthz?via=${via}`)?.req?.remoteAddress as
+        string | undefined;
+    await until('les deux requêtes sont journalisées', () =>
+      Promise.resolve(addressOf('proxy') !== undefined && addressOf('direct') !== undefined),
+    );
+    expect(addressOf('proxy')).toBe('127.0.0.1');
+    expect(addressOf('direct')).toBe('198.51.100.7');
+  } finally {
+    await proxy.stop('SIGQUIT');
+  }
 });
 
 test('SIGTERM: each stops cleanly and exits 0 in time; every log line was JSON, with no secret', async () => {

@@ -66,7 +66,7 @@ test('conventions by phase, the suspended ones, and each kind of deadline passed
   expect(value(SUSPENDED_METRIC)).toBe(1);
   // Nothing was paid since March: the salary lines passed with the association's act owed.
   const overdue = [...text.matchAll(new RegExp(`^${OVERDUE_METRIC}\\{kind="([^"]+)"\\} (\\d+)$`, 'gm'))];
-  const byKind = Object.fromEntries(overdue.map((m) => [m[1], Number(m[2])]));
+  const byKind: Record<string, number> = Object.fromEntries(overdue.map((m) => [m[1]!, Number(m[2])]));
   expect(Object.values(byKind).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   const owed = conventionFacts(conventionView(lille.snapshot, lille.now)).deadlines.filter(
     (d) => d.partyIds.length > 0 && d.dueDate < '2027-07-02',
