@@ -137,36 +137,72 @@ export function nestingDepth(value: unknown): number {
 }
 export const MAX_PATCH_DEPTH = 8;
 
+/** A field's description and example, as the OpenAPI document and `iscg events <event>` show them. */
+function doc<T extends z.ZodType>(schema: T, description: string, example: unknown): T {
+  return schema.meta({ description, example });
+}
+
+const TERM_YEAR =
+  'Année de la période (1, 2 ou 3) à laquelle l’acte se rapporte (art. 8: un bilan et un comité par année)';
+
 function payloadSchemas(text: TextRules) {
   const { label, reference, reason } = text;
   const mergePatch = text.patch;
+  const itemId = doc(ledgerItemId, ledgerItemId.description!, 't1-salaire-2027-03');
   return {
     AMEND: z
       .object({
-        patch: mergePatch('JSON Merge Patch (RFC 7386) appliqué aux données de la convention'),
+        patch: doc(
+          mergePatch('JSON Merge Patch (RFC 7386) appliqué aux données de la convention'),
+          'JSON Merge Patch (RFC 7386) appliqué aux données de la convention: les champs donnés remplacent, `null` efface; les blancs restants sont listés par `GET /conventions/{id}`',
+          { site: { name: 'Commissariat de Lille-Centre' }, financing: { stateAnnualEur: 20000 } },
+        ),
       })
       .strict(),
     SUBMIT_DRAFT: z.object({}).strict(),
     COMPOSE_SELECTION_COMMITTEE: z
       .object({
-        members: z
-          .array(
-            z
-              .object({
-                partyId: slugSchema,
-                authority: z.enum(['hierarchique', 'fonctionnelle', 'autre']),
-                title: label(100),
-              })
-              .strict(),
-          )
-          .min(1)
-          .max(12),
+        members: doc(
+          z
+            .array(
+              z
+                .object({
+                  partyId: doc(
+                    slugSchema,
+                    'Partie que le membre représente (un identifiant de `parties` dans la convention)',
+                    'association',
+                  ),
+                  authority: doc(
+                    z.enum(['hierarchique', 'fonctionnelle', 'autre']),
+                    'Autorité du membre sur l’intervenant social (art. 3): hierarchique (l’employeur), fonctionnelle (le service de police ou de gendarmerie), autre',
+                    'hierarchique',
+                  ),
+                  title: doc(
+                    label(100),
+                    'Fonction du membre, jamais son nom (ex. "directrice", "chef de service")',
+                    'directrice',
+                  ),
+                })
+                .strict(),
+            )
+            .min(1)
+            .max(12),
+          'Membres du comité de recrutement (art. 3), 1 à 12: les autorités hiérarchique et fonctionnelle au moins',
+          [
+            { partyId: 'association', authority: 'hierarchique', title: 'directrice' },
+            { partyId: 'police', authority: 'fonctionnelle', title: 'chef de service' },
+          ],
+        ),
       })
       .strict(),
     RECORD_APPLICATIONS: z
       .object({
-        count: z.number().int().min(0).max(1000),
-        references: z.array(candidateRef).max(200).default([]),
+        count: doc(z.number().int().min(0).max(1000), 'Nombre de candidatures reçues', 7),
+        references: doc(
+          z.array(candidateRef).max(200).default([]),
+          'Références opaques des candidatures (au plus `count`), jamais de nom: le dossier reste chez l’employeur',
+          ['CAND-2027-001', 'CAND-2027-004'],
+        ),
       })
       .strict()
       .refine((v) => v.references.length <= v.count, {
@@ -175,141 +211,264 @@ function payloadSchemas(text: TextRules) {
       }),
     RECORD_RECRUITMENT_DECISION: z.discriminatedUnion('outcome', [
       z
-        .object({ outcome: z.literal('selected'), candidateRef, startsOn: civilDateSchema.optional() })
+        .object({
+          outcome: doc(
+            z.literal('selected'),
+            'Issue du comité: selected (un candidat retenu; la signature s’ouvre) ou no_suitable_candidate (aucun; le recrutement reste ouvert)',
+            'selected',
+          ),
+          candidateRef: doc(
+            candidateRef,
+            'Référence opaque de la candidature retenue (une de `references`), jamais un nom',
+            'CAND-2027-004',
+          ),
+          startsOn: doc(
+            civilDateSchema.optional(),
+            'Jour de prise de poste prévu de l’intervenant, s’il est connu; n’est pas la date d’effet de la convention (`startDate`, fixée par les données)',
+            '2027-03-01',
+          ),
+        })
         .strict(),
-      z.object({ outcome: z.literal('no_suitable_candidate') }).strict(),
+      z
+        .object({
+          outcome: doc(
+            z.literal('no_suitable_candidate'),
+            'Aucun candidat retenu: le recrutement reste ouvert, de nouvelles candidatures peuvent être enregistrées',
+            'no_suitable_candidate',
+          ),
+        })
+        .strict(),
     ]),
     SIGN: z
       .object({
-        partyId: slugSchema,
-        signerName: label(120),
-        signerTitle: label(100).describe(
-          'Qualité du signataire (ex. "Préfète du Nord", "Secrétaire général, par délégation")',
+        partyId: doc(
+          slugSchema,
+          'Partie qui signe (un identifiant de `parties`): une clé de partie ne signe que pour elle-même',
+          'etat',
         ),
-        signedOn: civilDateSchema,
-        eSignatureRef: reference('eSignatureRef').optional(),
-        documentVersion: z
-          .number()
-          .int()
-          .min(1)
-          .max(100_000)
-          .optional()
-          .describe('Version du document signé; absente: la version courante (docs/documents.md)'),
-        documentSha256: z
-          .string()
-          .regex(/^[0-9a-f]{64}$/, {
-            message: 'empreinte SHA-256 attendue: 64 chiffres hexadécimaux minuscules',
-          })
-          .optional()
-          .describe('SHA-256 du PDF signé; absente: celle de la version courante'),
+        signerName: doc(
+          label(120),
+          'Nom du signataire tel qu’il figure sous la signature (un représentant, pas une personne aidée)',
+          'Marie Dupont',
+        ),
+        signerTitle: doc(
+          label(100),
+          'Qualité du signataire (ex. "Préfète du Nord", "Secrétaire général, par délégation")',
+          'Préfète du Nord',
+        ),
+        signedOn: doc(
+          civilDateSchema,
+          'Jour de la signature (au plus tard aujourd’hui dans le département)',
+          '2026-12-10',
+        ),
+        eSignatureRef: doc(
+          reference('eSignatureRef').optional(),
+          'Référence de l’enveloppe chez le service de signature électronique, s’il y en a un',
+          'documenso-4821',
+        ),
+        documentVersion: doc(
+          z.number().int().min(1).max(100_000).optional(),
+          'Version du document signé; absente: la version courante (docs/documents.md)',
+          2,
+        ),
+        documentSha256: doc(
+          z
+            .string()
+            .regex(/^[0-9a-f]{64}$/, {
+              message: 'empreinte SHA-256 attendue: 64 chiffres hexadécimaux minuscules',
+            })
+            .optional(),
+          'SHA-256 du PDF signé (en-tête X-Document-Sha256 de `GET /conventions/{id}/document`); absente: celle de la version courante',
+          '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+        ),
       })
       .strict(),
-    REOPEN_DRAFTING: z.object({ reason: reason(REOPEN_REASONS) }).strict(),
+    REOPEN_DRAFTING: z
+      .object({
+        reason: doc(
+          reason(REOPEN_REASONS),
+          `Pourquoi la rédaction est rouverte: ${REOPEN_REASONS.join(', ')}`,
+          'modification-des-termes',
+        ),
+      })
+      .strict(),
     RECORD_PAYMENT: z
       .object({
-        itemId: ledgerItemId,
-        paidOn: civilDateSchema.describe('Jour du versement (au plus tard aujourd’hui), ex. "2027-03-31"'),
-        amountEur: z
-          .number()
-          .positive()
-          .max(10_000_000)
-          .optional()
-          .describe(
-            'Montant versé en euros, ex. 5000. Pour une part annuelle (État, cofinanceur): requis, au plus le reste dû; il s’ajoute aux versements déjà constatés et la ligne est soldée quand le montant prévu est atteint. Pour un salaire (ligne sans montant prévu, `plannedAmountEur` null): facultatif et indicatif, conservé tel quel; le salaire du mois est payé dès que son versement est constaté.',
-          ),
-        reference: reference('reference')
-          .optional()
-          .describe('Référence du versement chez le payeur (mandat, virement), ex. "VIR-2027-0331"'),
+        itemId,
+        paidOn: doc(
+          civilDateSchema,
+          'Jour du versement (au plus tard aujourd’hui), ex. "2027-03-31"',
+          '2027-03-31',
+        ),
+        amountEur: doc(
+          z.number().positive().max(10_000_000).optional(),
+          'Montant versé en euros, ex. 5000. Pour une part annuelle (État, cofinanceur): requis, au plus le reste dû; il s’ajoute aux versements déjà constatés et la ligne est soldée quand le montant prévu est atteint. Pour un salaire (ligne sans montant prévu, `plannedAmountEur` null): facultatif et indicatif, conservé tel quel; le salaire du mois est payé dès que son versement est constaté.',
+          5000,
+        ),
+        reference: doc(
+          reference('reference').optional(),
+          'Référence du versement chez le payeur (mandat, virement), ex. "VIR-2027-0331"',
+          'VIR-2027-0331',
+        ),
       })
       .strict(),
     RECORD_NON_PAYMENT: z
       .object({
-        itemId: ledgerItemId,
-        notedOn: civilDateSchema,
-        reason: reason(NON_PAYMENT_REASONS).optional(),
+        itemId,
+        notedOn: doc(
+          civilDateSchema,
+          'Jour où le défaut de paiement est constaté: après le jour d’échéance de la ligne (art. 9: la convention est suspendue)',
+          '2027-07-01',
+        ),
+        reason: doc(
+          reason(NON_PAYMENT_REASONS).optional(),
+          `Motif du défaut: ${NON_PAYMENT_REASONS.join(', ')}`,
+          'credits-non-votes',
+        ),
       })
       .strict(),
     // Born with closed reasons: read the same way as sent and as recorded.
     WRITE_OFF: z
       .object({
-        itemId: ledgerItemId,
-        reason: z.enum(WRITE_OFF_REASONS).describe('Motif de la clôture sans paiement'),
-        decidedOn: civilDateSchema.describe('Date de la décision de clore l’échéance'),
-        decisionRef: reference('decisionRef')
-          .optional()
-          .describe('Référence de la décision (arrêté, courrier)'),
+        itemId,
+        reason: doc(
+          z.enum(WRITE_OFF_REASONS),
+          `Motif de la clôture sans paiement: ${WRITE_OFF_REASONS.join(', ')}`,
+          'creance-irrecouvrable',
+        ),
+        decidedOn: doc(civilDateSchema, 'Date de la décision de clore l’échéance', '2030-03-15'),
+        decisionRef: doc(
+          reference('decisionRef').optional(),
+          'Référence de la décision (arrêté, courrier)',
+          'AP-2030-112',
+        ),
       })
       .strict(),
     SUBMIT_ACTIVITY_REPORT: z
       .object({
-        termYear: z.number().int().min(1).max(3),
-        submittedOn: civilDateSchema,
-        documentRef: reference('documentRef'),
-        statistics: z
-          .record(slugSchema, z.number().int().min(0).max(1_000_000))
-          .refine((s) => Object.keys(s).length <= 50, { message: '50 indicateurs au plus' })
-          .describe(
-            'Indicateurs chiffrés du bilan (ex. {"personnes-recues": 412}); jamais de donnée nominative',
-          ),
+        termYear: doc(z.number().int().min(1).max(3), TERM_YEAR, 1),
+        submittedOn: doc(civilDateSchema, 'Jour où le bilan d’activité est remis aux parties', '2028-02-15'),
+        documentRef: doc(
+          reference('documentRef'),
+          'Référence du bilan chez l’employeur (le document lui-même reste hors du système)',
+          'BILAN-2027-LILLE',
+        ),
+        statistics: doc(
+          z
+            .record(slugSchema, z.number().int().min(0).max(1_000_000))
+            .refine((s) => Object.keys(s).length <= 50, { message: '50 indicateurs au plus' }),
+          'Indicateurs chiffrés du bilan (ex. {"personnes-recues": 412}); jamais de donnée nominative',
+          { 'personnes-recues': 412, 'orientations-sociales': 158 },
+        ),
       })
       .strict(),
     SCHEDULE_COMMITTEE: z
       .object({
-        termYear: z.number().int().min(1).max(3),
-        meetingDate: civilDateSchema,
-        meetingTime: z
-          .string()
-          .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'heure attendue au format HH:MM' })
-          .default('10:00'),
-        location: label(120).optional().describe('Lieu de la réunion (ex. "préfecture, salle Jean Moulin")'),
+        termYear: doc(z.number().int().min(1).max(3), TERM_YEAR, 1),
+        meetingDate: doc(civilDateSchema, 'Jour de la réunion du comité de suivi (art. 8)', '2028-03-14'),
+        meetingTime: doc(
+          z
+            .string()
+            .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'heure attendue au format HH:MM' })
+            .default('10:00'),
+          'Heure de début, HH:MM, heure locale du département (défaut 10:00): l’invitation jointe aux convocations la porte',
+          '14:30',
+        ),
+        location: doc(
+          label(120).optional(),
+          'Lieu de la réunion (ex. "préfecture, salle Jean Moulin")',
+          'préfecture, salle Jean Moulin',
+        ),
       })
       .strict(),
     RECORD_COMMITTEE_REVIEW: z
       .object({
-        termYear: z.number().int().min(1).max(3),
-        heldOn: civilDateSchema,
-        recommendations: z
-          .array(label(300))
-          .max(10)
-          .default([])
-          .describe('Préconisations du comité, en quelques mots chacune; le détail est au compte rendu'),
-        minutesRef: reference('minutesRef').optional(),
+        termYear: doc(z.number().int().min(1).max(3), TERM_YEAR, 1),
+        heldOn: doc(civilDateSchema, 'Jour où le comité de suivi s’est tenu', '2028-03-14'),
+        recommendations: doc(
+          z.array(label(300)).max(10).default([]),
+          'Préconisations du comité, en quelques mots chacune; le détail est au compte rendu',
+          ['renforcer les permanences du samedi'],
+        ),
+        minutesRef: doc(
+          reference('minutesRef').optional(),
+          'Référence du compte rendu de la réunion',
+          'CR-COMITE-2028-03',
+        ),
       })
       .strict(),
     DECLARE_VACANCY: z
       .object({
-        vacantFrom: civilDateSchema,
-        reason: z.enum(['demission', 'fin-de-contrat', 'mutation', 'autre']).default('autre'),
+        vacantFrom: doc(
+          civilDateSchema,
+          'Premier jour sans intervenant en poste: les salaires ne sont plus dus à partir de ce jour',
+          '2028-06-01',
+        ),
+        reason: doc(
+          z.enum(['demission', 'fin-de-contrat', 'mutation', 'autre']).default('autre'),
+          'Cause de la vacance: demission, fin-de-contrat, mutation, autre (défaut)',
+          'demission',
+        ),
       })
       .strict(),
     RECORD_RENEWAL_DECISION: z.discriminatedUnion('decision', [
       z
         .object({
-          decision: z.literal('renew'),
-          decidedOn: civilDateSchema,
-          nextTermPatch: mergePatch(
+          decision: doc(
+            z.literal('renew'),
+            'Décision des parties (art. 9): renew (une nouvelle période à l’échéance) ou not_renew',
+            'renew',
+          ),
+          decidedOn: doc(civilDateSchema, 'Jour de la décision', '2029-09-15'),
+          nextTermPatch: doc(
+            mergePatch(
+              'Modifications pour la période suivante (nouveaux partenaires, financement), en JSON Merge Patch',
+            ).optional(),
             'Modifications pour la période suivante (nouveaux partenaires, financement), en JSON Merge Patch',
-          ).optional(),
+            { financing: { stateAnnualEur: 21000 } },
+          ),
         })
         .strict(),
       z
         .object({
-          decision: z.literal('not_renew'),
-          decidedOn: civilDateSchema,
-          reason: reason(NOT_RENEWED_REASONS).optional(),
+          decision: doc(
+            z.literal('not_renew'),
+            'Les parties ne renouvellent pas: la convention prend fin à l’échéance',
+            'not_renew',
+          ),
+          decidedOn: doc(civilDateSchema, 'Jour de la décision', '2029-09-15'),
+          reason: doc(
+            reason(NOT_RENEWED_REASONS).optional(),
+            `Motif du non-renouvellement: ${NOT_RENEWED_REASONS.join(', ')}`,
+            'financement-non-reconduit',
+          ),
         })
         .strict(),
     ]),
     DENOUNCE: z
       .object({
-        partyId: slugSchema,
-        letterSentOn: civilDateSchema.describe(
-          'Date d’envoi de la lettre recommandée avec accusé de réception',
+        partyId: doc(
+          slugSchema,
+          'Partie qui dénonce la convention (un identifiant de `parties`), pour elle-même',
+          'commune-lille',
         ),
-        letterReference: reference('letterReference').describe('Numéro du recommandé'),
+        letterSentOn: doc(
+          civilDateSchema,
+          'Date d’envoi de la lettre recommandée avec accusé de réception',
+          '2029-10-20',
+        ),
+        letterReference: doc(reference('letterReference'), 'Numéro du recommandé', '1A 234 567 8901 2'),
       })
       .strict(),
-    ABANDON: z.object({ reason: reason(ABANDON_REASONS) }).strict(),
+    ABANDON: z
+      .object({
+        reason: doc(
+          reason(ABANDON_REASONS),
+          `Pourquoi le projet est abandonné: ${ABANDON_REASONS.join(', ')}`,
+          'financement-non-obtenu',
+        ),
+      })
+      .strict(),
   } as const;
 }
 

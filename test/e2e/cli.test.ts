@@ -251,3 +251,18 @@ test('keys generate writes a key file the API loads, and the printed token works
     await app.close();
   }
 });
+
+test('events <event> explains each field of its body, with an example', async () => {
+  const shown = await cli(['--json', 'events', 'record-payment']);
+  expect(shown.code).toBe(0);
+  const schema = JSON.parse(shown.stdout) as {
+    properties: Record<string, { description?: string; example?: unknown }>;
+  };
+  for (const [name, field] of Object.entries(schema.properties))
+    expect({ name, described: Boolean(field.description), example: field.example !== undefined }).toEqual({
+      name,
+      described: true,
+      example: true,
+    });
+  expect(schema.properties.itemId!.example).toBe('t1-salaire-2027-03');
+});
