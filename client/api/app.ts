@@ -17,7 +17,7 @@ import { principalFromKey } from '../auth/principal';
 import type { RouteContext } from './context';
 import { ApiProblem, MAX_PARAM_LENGTH, toApiProblem, type Problem } from './problem';
 import { registerBodyTimeout, registerJsonParsers } from './json-body';
-import { problemSchema } from './schemas';
+import { ledgerItemSchema, problemSchema } from './schemas';
 import { conventionRoutes } from './routes/conventions';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
@@ -323,6 +323,7 @@ export async function buildApp(options: ApiOptions): Promise<FastifyInstance> {
     },
   });
   app.addSchema({ $id: 'Problem', ...problemSchema });
+  app.addSchema(ledgerItemSchema);
 
   healthRoutes(app, context);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());

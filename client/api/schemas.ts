@@ -225,6 +225,108 @@ export const eventResultSchema: JsonSchema = {
   },
 };
 
+const payment: JsonSchema = {
+  type: 'object',
+  properties: {
+    paidOn: {
+      type: 'string',
+      format: 'date',
+      description: 'Jour du versement, tel que le payeur l’a déclaré',
+    },
+    amountEur: {
+      type: 'number',
+      nullable: true,
+      description: 'Montant déclaré (null: non précisé, pour un salaire)',
+    },
+    reference: { type: 'string', nullable: true, description: 'Référence du versement chez le payeur' },
+    recordedAt: { type: 'integer', description: 'Instant de l’enregistrement (ms depuis 1970)' },
+  },
+};
+
+/** A line of the ledger, as the state, the schedule and `GET /conventions/{id}/ledger` list it. */
+export const ledgerItemSchema: JsonSchema = {
+  $id: 'LedgerItem',
+  type: 'object',
+  description:
+    'Une ligne de l’échéancier: un salaire mensuel, la participation annuelle de l’État, ou la contribution annuelle d’un cofinanceur',
+  required: ['id', 'kind', 'term', 'dueDate', 'payerPartyId'],
+  properties: {
+    id: {
+      type: 'string',
+      example: 't1-salaire-2027-03',
+      description:
+        'Identifiant stable: `t<période>-salaire-<AAAA-MM>` (salaire du mois), `t<période>-etat-annee-<1..3>` (part de l’État), `t<période>-<partie>-annee-<1..3>` (part d’un cofinanceur). Il ne change jamais, même quand la ligne est reportée dans la période suivante (une ligne de la période 1 garde son `t1-` en période 2). C’est `itemId` dans RECORD_PAYMENT, RECORD_NON_PAYMENT et WRITE_OFF',
+    },
+    kind: { type: 'string', enum: ['salary', 'state-participation', 'co-financing'], example: 'salary' },
+    term: { type: 'integer', description: 'Période à laquelle la ligne appartient', example: 1 },
+    termYear: { type: 'integer', description: 'Année de la période (1 à 3)', example: 1 },
+    month: {
+      type: 'string',
+      nullable: true,
+      description: 'Pour un salaire, le mois AAAA-MM; null sinon',
+      example: '2027-03',
+    },
+    payerPartyId: {
+      type: 'string',
+      description: 'La partie qui verse (l’employeur pour un salaire)',
+      example: 'association',
+    },
+    contractualDate: {
+      type: 'string',
+      format: 'date',
+      description: 'Le jour écrit dans la convention',
+      example: '2027-03-30',
+    },
+    dueDate: {
+      type: 'string',
+      format: 'date',
+      description:
+        'Le jour où l’acte est dû: le jour contractuel, ou le jour ouvré qui le précède ou le suit (docs/calendar.md)',
+      example: '2027-03-30',
+    },
+    plannedAmountEur: {
+      type: 'number',
+      nullable: true,
+      description: 'Montant prévu; null pour un salaire (son montant n’est pas dans la convention)',
+      example: 20000,
+    },
+    payments: { type: 'array', items: payment, description: 'Versements constatés, dans l’ordre' },
+    nonPayment: {
+      type: 'object',
+      nullable: true,
+      description: 'Non-versement constaté (art. 9), null sinon',
+      properties: {
+        notedOn: { type: 'string', format: 'date' },
+        reason: { type: 'string', nullable: true },
+        recordedAt: { type: 'integer' },
+      },
+    },
+    waived: {
+      type: 'string',
+      nullable: true,
+      enum: ['poste-vacant', null],
+      description: 'Non due (poste vacant), null sinon',
+    },
+    writeOff: {
+      type: 'object',
+      nullable: true,
+      description: 'Close sans paiement par un opérateur (WRITE_OFF), null sinon',
+      properties: {
+        reason: { type: 'string' },
+        decidedOn: { type: 'string', format: 'date' },
+        decisionRef: { type: 'string', nullable: true },
+        recordedAt: { type: 'integer' },
+      },
+    },
+    status: {
+      type: 'string',
+      enum: [...LEDGER_STATUSES],
+      description: 'Où en est la ligne aujourd’hui, dans le département',
+      example: 'due',
+    },
+  },
+};
+
 export const conventionStateSchema: JsonSchema = {
   type: 'object',
   description:
@@ -245,19 +347,8 @@ export const conventionStateSchema: JsonSchema = {
     ledger: {
       type: 'array',
       description:
-        'Échéancier: chaque ligne reste ouverte (à venir, due, en retard, payée en partie, non-versement constaté) jusqu’à être soldée (payée, non due, close sans paiement), quelle que soit sa période',
-      items: {
-        type: 'object',
-        additionalProperties: true,
-        properties: {
-          id: { type: 'string', example: 't1-salaire-2030-06' },
-          kind: { type: 'string', enum: ['salary', 'state-participation', 'co-financing'] },
-          term: { type: 'integer', description: 'Période à laquelle la ligne appartient' },
-          dueDate: { type: 'string', format: 'date' },
-          status: { type: 'string', enum: [...LEDGER_STATUSES] },
-          writeOff: { type: 'object', nullable: true, additionalProperties: true },
-        },
-      },
+        'Échéancier: chaque ligne reste ouverte (à venir, due, en retard, payée en partie, non-versement constaté) jusqu’à être soldée (payée, non due, close sans paiement), quelle que soit sa période. Une ligne se retrouve par son identifiant, ou par `GET /conventions/{id}/ledger?month=AAAA-MM`',
+      items: { $ref: 'LedgerItem#' },
     },
     schedule: {
       type: 'object',
@@ -266,7 +357,7 @@ export const conventionStateSchema: JsonSchema = {
         'Signée, avant la prise d’effet (`awaiting_start`): la période 1 et son échéancier tels qu’ils s’ouvriront à la date de prise d’effet (identifiants et dates définitifs); null dans les autres phases',
       properties: {
         term: { type: 'object', additionalProperties: true },
-        ledger: { type: 'array', items: { type: 'object', additionalProperties: true } },
+        ledger: { type: 'array', items: { $ref: 'LedgerItem#' } },
       },
     },
     termination: {

@@ -84,4 +84,34 @@ test('the README walkthrough works on a fresh stack, down to the PDF to sign', a
     signedOn: new Date().toISOString().slice(0, 10),
     document: { version: 1, sha256: hash },
   });
+
+  // The other parties sign: signed, before 1 September 2027, the schedule is already readable.
+  const id = 'convention-59-lille-centre';
+  for (const partyId of state.signatures.missing as string[])
+    await stack!.apiOk('POST', `/conventions/${id}/events/sign`, {
+      partyId,
+      signerName: 'Représentant',
+      signerTitle: 'Représentant légal',
+      signedOn: new Date().toISOString().slice(0, 10),
+    });
+  const signed = await stack!.apiOk('GET', `/conventions/${id}`);
+  expect(signed.phase).toBe('awaiting_start');
+  expect(signed.schedule.term).toMatchObject({ number: 1, startDate: '2027-09-01', endDate: '2030-08-31' });
+  const september = await stack!.apiOk('GET', `/conventions/${id}/ledger?month=2027-09`);
+  expect(september.items).toEqual([
+    expect.objectContaining({
+      id: 't1-salaire-2027-09',
+      kind: 'salary',
+      month: '2027-09',
+      status: 'upcoming',
+    }),
+  ]);
+  const state1 = await stack!.apiOk('GET', `/conventions/${id}/ledger?kind=state-participation&term=1`);
+  expect(state1.items.map((i: { id: string }) => i.id)).toEqual([
+    't1-etat-annee-1',
+    't1-etat-annee-2',
+    't1-etat-annee-3',
+  ]);
+  const refused = await stack!.api('GET', `/conventions/${id}/ledger?month=2027-9`);
+  expect(refused).toMatchObject({ status: 422, json: { field: 'month' } });
 });

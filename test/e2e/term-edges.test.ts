@@ -201,7 +201,11 @@ test('the OpenAPI document describes the write-off, the settling phase and the l
   ]);
   const state = doc.paths['/conventions/{id}'].get.responses['200'].content['application/json'].schema;
   expect(state.properties.phase.enum).toContain('settling');
-  expect(state.properties.ledger.items.properties.status.enum).toEqual([
+  // One typed ledger line, shared by the state, the schedule and the ledger route.
+  const ref = state.properties.ledger.items.$ref as string;
+  const line = doc.components.schemas[ref.replace('#/components/schemas/', '')];
+  expect(line.properties.id.description).toMatch(/t<période>-salaire-<AAAA-MM>/);
+  expect(line.properties.status.enum).toEqual([
     'upcoming',
     'due',
     'late',

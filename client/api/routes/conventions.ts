@@ -23,6 +23,7 @@ import { ApiProblem } from '../problem';
 import {
   conventionStateSchema,
   conventionSummarySchema,
+  ledgerItemSchema,
   createBodySchema,
   eventResultSchema,
   listQuerySchema,
@@ -75,6 +76,28 @@ function listQueryDoc(): Record<string, unknown> {
   const schema = requestSchema(listQuerySchema) as { properties: Record<string, unknown> };
   return { type: 'object', properties: schema.properties };
 }
+
+const LEDGER_KINDS = ['salary', 'state-participation', 'co-financing'] as const;
+const SETTLED = new Set<string>(['paid', 'waived', 'written_off']);
+
+const ledgerQuerySchema = z
+  .object({
+    month: z
+      .string()
+      .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'mois attendu au format AAAA-MM (ex. 2027-03)' })
+      .optional(),
+    term: z.coerce
+      .number({ message: 'numéro de période attendu' })
+      .int({ message: 'numéro de période attendu' })
+      .min(1, { message: 'les périodes commencent à 1' })
+      .optional(),
+    kind: z.enum(LEDGER_KINDS, { message: `nature attendue parmi: ${LEDGER_KINDS.join(', ')}` }).optional(),
+    open: z
+      .enum(['true', 'false'], { message: 'true ou false attendu' })
+      .transform((v) => v === 'true')
+      .optional(),
+  })
+  .strict();
 
 export function conventionRoutes(app: FastifyInstance, context: RouteContext): void {
   app.post(
@@ -166,6 +189,59 @@ export function conventionRoutes(app: FastifyInstance, context: RouteContext): v
     async (request) => {
       const state = await readableConvention(context, request, request.params.id);
       return { ...state, webhooks: visibleSubscriptions(state, principalOf(request)) };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/conventions/:id/ledger',
+    {
+      schema: {
+        tags: ['conventions'],
+        summary: 'Lire l’échéancier, ou une ligne (un mois, une période)',
+        description:
+          'Les lignes de l’échéancier, filtrées: `month=2027-03` rend le salaire de mars 2027 (et toute ligne due ce mois-là), `term`, `kind`, `open=true` les lignes pas encore soldées. Avant la prise d’effet (`awaiting_start`), les lignes qui s’ouvriront, avec leurs identifiants définitifs. L’identifiant d’une ligne est l’`itemId` des actes de paiement.',
+        params: conventionIdParams,
+        querystring: {
+          type: 'object',
+          properties: {
+            month: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$', example: '2027-03' },
+            term: { type: 'integer', minimum: 1, example: 1 },
+            kind: { type: 'string', enum: [...LEDGER_KINDS] },
+            open: { type: 'string', enum: ['true', 'false'] },
+          },
+        },
+        response: {
+          200: {
+            description: 'Les lignes retenues, par jour d’échéance',
+            type: 'object',
+            properties: {
+              conventionId: { type: 'string' },
+              phase: { type: 'string' },
+              items: { type: 'array', items: { $ref: 'LedgerItem#' } },
+            },
+          },
+          ...problems('forbidden', 'not_found', 'invalid'),
+        },
+      },
+    },
+    async (request) => {
+      const query = parseOr422(ledgerQuerySchema, request.query ?? {});
+      const state = await readableConvention(context, request, request.params.id);
+      // Before the start, the lines that will open: none is settled, each is to come.
+      const lines =
+        state.ledger.length > 0
+          ? state.ledger
+          : (state.schedule?.ledger ?? []).map((item) => ({ ...item, status: 'upcoming' as const }));
+      const items = lines
+        .filter(
+          (item) =>
+            (query.month === undefined || (item.month ?? item.dueDate.slice(0, 7)) === query.month) &&
+            (query.term === undefined || item.term === query.term) &&
+            (query.kind === undefined || item.kind === query.kind) &&
+            (query.open === undefined || !SETTLED.has(item.status) === query.open),
+        )
+        .sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.id.localeCompare(b.id));
+      return { conventionId: state.conventionId, phase: state.phase, items };
     },
   );
 
