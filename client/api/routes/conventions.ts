@@ -23,7 +23,6 @@ import { ApiProblem } from '../problem';
 import {
   conventionStateSchema,
   conventionSummarySchema,
-  ledgerItemSchema,
   createBodySchema,
   eventResultSchema,
   listQuerySchema,
