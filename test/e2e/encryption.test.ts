@@ -101,6 +101,11 @@ test('personal fields are unreadable in the database and through Temporal withou
     const describe = cli(['workflow', 'describe', '--workflow-id', id]);
     expect({ status: describe.status, stderr: describe.stderr }).toEqual({ status: 0, stderr: '' });
     expect(describe.stdout).toContain(id);
+    // The details the Web UI shows, decoded through the same codec (the query the UI makes).
+    const metadata = cli(['workflow', 'metadata', '--workflow-id', id]);
+    expect({ status: metadata.status, stderr: metadata.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(metadata.stdout).toContain('**Rédaction**');
+    expect(metadata.stdout).toContain('submit-draft');
   } finally {
     await connection.close();
   }
