@@ -3,6 +3,7 @@ import { conventionCreateInputSchema } from '../../domain/convention/input-rules
 import { civilDateSchema, departementSchema } from '../../domain/convention/schema';
 import { IDEMPOTENCY_KEY_PATTERN } from '../../domain/idempotency';
 import { EXTERNAL_EVENT_TYPES, type ExternalEventType } from '../../domain/lifecycle/events';
+import { LEDGER_KINDS } from '../../domain/lifecycle/context';
 import { PHASES } from '../../domain/lifecycle/phase';
 import { LEDGER_STATUSES } from '../../domain/lifecycle/term';
 import { DEADLINE_KINDS } from '../../domain/lifecycle/view';
@@ -46,7 +47,7 @@ export const webhookBodySchema = z
   })
   .strict();
 
-const booleanQuery = z
+export const booleanQuery = z
   .enum(['true', 'false'], { message: 'true ou false attendu' })
   .transform((v) => v === 'true');
 
@@ -257,7 +258,7 @@ export const ledgerItemSchema: JsonSchema = {
       description:
         'Identifiant stable: `t<période>-salaire-<AAAA-MM>` (salaire du mois), `t<période>-etat-annee-<1..3>` (part de l’État), `t<période>-<partie>-annee-<1..3>` (part d’un cofinanceur). Il ne change jamais, même quand la ligne est reportée dans la période suivante (une ligne de la période 1 garde son `t1-` en période 2). C’est `itemId` dans RECORD_PAYMENT, RECORD_NON_PAYMENT et WRITE_OFF',
     },
-    kind: { type: 'string', enum: ['salary', 'state-participation', 'co-financing'], example: 'salary' },
+    kind: { type: 'string', enum: [...LEDGER_KINDS], example: 'salary' },
     term: { type: 'integer', description: 'Période à laquelle la ligne appartient', example: 1 },
     termYear: { type: 'integer', description: 'Année de la période (1 à 3)', example: 1 },
     month: {

@@ -77,7 +77,8 @@ export interface Post {
   candidateRef: string | null;
 }
 
-export type LedgerKind = 'salary' | 'state-participation' | 'co-financing';
+export const LEDGER_KINDS = ['salary', 'state-participation', 'co-financing'] as const;
+export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
 export interface Payment {
   paidOn: CivilDate;

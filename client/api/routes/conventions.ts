@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ConventionSummary } from '../../conventions';
+import { LEDGER_KINDS } from '../../../domain/lifecycle/context';
+import { SETTLED_STATUSES } from '../../../domain/lifecycle/term';
 import type { ConventionState } from '../../../domain/temporal-contract';
 import {
   actorOf,
@@ -25,6 +27,7 @@ import {
   conventionSummarySchema,
   createBodySchema,
   eventResultSchema,
+  booleanQuery,
   listQuerySchema,
   requestSchema,
 } from '../schemas';
@@ -76,9 +79,6 @@ function listQueryDoc(): Record<string, unknown> {
   return { type: 'object', properties: schema.properties };
 }
 
-const LEDGER_KINDS = ['salary', 'state-participation', 'co-financing'] as const;
-const SETTLED = new Set<string>(['paid', 'waived', 'written_off']);
-
 const ledgerQuerySchema = z
   .object({
     month: z
@@ -91,10 +91,7 @@ const ledgerQuerySchema = z
       .min(1, { message: 'les périodes commencent à 1' })
       .optional(),
     kind: z.enum(LEDGER_KINDS, { message: `nature attendue parmi: ${LEDGER_KINDS.join(', ')}` }).optional(),
-    open: z
-      .enum(['true', 'false'], { message: 'true ou false attendu' })
-      .transform((v) => v === 'true')
-      .optional(),
+    open: booleanQuery.optional(),
   })
   .strict();
 
@@ -237,7 +234,7 @@ export function conventionRoutes(app: FastifyInstance, context: RouteContext): v
             (query.month === undefined || (item.month ?? item.dueDate.slice(0, 7)) === query.month) &&
             (query.term === undefined || item.term === query.term) &&
             (query.kind === undefined || item.kind === query.kind) &&
-            (query.open === undefined || !SETTLED.has(item.status) === query.open),
+            (query.open === undefined || !SETTLED_STATUSES.includes(item.status) === query.open),
         )
         .sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.id.localeCompare(b.id));
       return { conventionId: state.conventionId, phase: state.phase, items };
