@@ -335,6 +335,14 @@ export function currentDetails(state: ConventionState): string {
     lines.push(
       `**Période 1** : du ${formatFrenchDate(term.startDate)} au ${formatFrenchDate(term.endDate)} ; ${ledger.length} échéances de financement prévues${first ? `, la première le ${formatFrenchDate(first.dueDate)} (${ledgerLabel(first)}, ${who(view, [first.payerPartyId])})` : ''} ; préavis de dénonciation au plus tard le ${formatFrenchDate(term.noticeDeadline)}.`,
     );
+    const reminders = state.schedule?.reminders ?? [];
+    if (reminders.length > 0)
+      lines.push(
+        `**Premiers rappels** : ${list(
+          reminders.map((r) => `${formatFrenchDate(r.sendOn)}, ${r.label} (${who(view, r.to)})`),
+          3,
+        )}.`,
+      );
   }
 
   if (view.phase === 'settling') {

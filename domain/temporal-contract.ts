@@ -8,6 +8,7 @@ import type { Effect } from './lifecycle/effects';
 import type { Actor, ExternalEventType } from './lifecycle/events';
 import type { Phase } from './lifecycle/phase';
 import type { ConventionView } from './lifecycle/view';
+import type { ScheduleWithReminders } from './reminders/schedule';
 
 /**
  * The Temporal contract of a convention: workflow type, task queue, update and query names and
@@ -115,6 +116,8 @@ export interface ConventionOutcome {
 }
 
 export interface ConventionState extends ConventionView {
+  /** The view's schedule, with the first reminders it plans (domain/reminders/schedule.ts). */
+  schedule: ScheduleWithReminders | null;
   deliveryFailures: DeliveryFailure[];
   webhooks: Omit<WebhookSubscription, 'secret'>[];
   changeSequence: number;

@@ -48,6 +48,7 @@ import type { MailOutcome, MailRequest } from '../domain/mail/mail-request';
 import { composeEffectMails, type MailBehaviour } from '../domain/mail/notices';
 import { currentDetails, searchAttributeValues, type SearchAttributeValues } from '../domain/presentation';
 import { planReminders, type Wake } from '../domain/reminders/plan';
+import { scheduleWithReminders } from '../domain/reminders/schedule';
 import {
   applyEventUpdate,
   getDocumentsQuery,
@@ -206,15 +207,19 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     }
   };
 
-  const state = (): ConventionState => ({
-    ...conventionView(snapshot, Date.now()),
-    deliveryFailures,
-    webhooks: webhooks.map(({ secret: _secret, ...rest }) => rest),
-    changeSequence,
-    sentMessages: Object.keys(sentMessages).length,
-    run: { number: carried.runs + 1, historyLength: workflowInfo().historyLength },
-    documents: summarize(documents),
-  });
+  const state = (): ConventionState => {
+    const view = conventionView(snapshot, Date.now());
+    return {
+      ...view,
+      schedule: scheduleWithReminders(view, snapshot, Date.now(), sentMessages),
+      deliveryFailures,
+      webhooks: webhooks.map(({ secret: _secret, ...rest }) => rest),
+      changeSequence,
+      sentMessages: Object.keys(sentMessages).length,
+      run: { number: carried.runs + 1, historyLength: workflowInfo().historyLength },
+      documents: summarize(documents),
+    };
+  };
 
   /** Renders, beside the main loop, each version whose hash is not known yet. */
   const renderPending = () => {

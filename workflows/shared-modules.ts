@@ -25,6 +25,7 @@ import '../domain/lifecycle/view';
 import '../domain/mail/notices';
 import '../domain/presentation';
 import '../domain/reminders/plan';
+import '../domain/reminders/schedule';
 import '../domain/temporal-contract';
 
 // The SDK deep-freezes what shared modules export, and stops at an object frozen already. A zod

@@ -355,10 +355,41 @@ export const conventionStateSchema: JsonSchema = {
       type: 'object',
       nullable: true,
       description:
-        'Signée, avant la prise d’effet (`awaiting_start`): la période 1 et son échéancier tels qu’ils s’ouvriront à la date de prise d’effet (identifiants et dates définitifs); null dans les autres phases',
+        'Signée, avant la prise d’effet (`awaiting_start`): la période 1 et son échéancier tels qu’ils s’ouvriront à la date de prise d’effet (identifiants et dates définitifs), et les premiers rappels prévus; null dans les autres phases',
       properties: {
         term: { type: 'object', additionalProperties: true },
         ledger: { type: 'array', items: { $ref: 'LedgerItem#' } },
+        reminders: {
+          type: 'array',
+          description:
+            'Les huit premiers rappels et avis que la convention enverra, avant et après la prise d’effet, si rien ne change d’ici là (un paiement, une suspension les modifient), par ordre d’envoi',
+          items: {
+            type: 'object',
+            properties: {
+              id: {
+                type: 'string',
+                description: 'Identité du message (son Message-ID avant le domaine), définitive',
+                example:
+                  'convention-59-lille-centre.t1.rappel.salary-payment.t1-salaire-2027-09.avant-2.2027-09-28',
+              },
+              sendAt: { type: 'string', format: 'date-time', description: 'Instant d’envoi (UTC)' },
+              sendOn: {
+                type: 'string',
+                format: 'date',
+                description: 'Jour d’envoi, dans le fuseau du département',
+              },
+              label: { type: 'string', example: 'versement du salaire de septembre 2027' },
+              rung: {
+                type: 'string',
+                description:
+                  '`avant-N` / `apres-N`: N jours ouvrés avant ou après l’échéance; `avis`: un avis',
+                example: 'avant-2',
+              },
+              to: { type: 'array', items: { type: 'string' }, description: 'Parties destinataires' },
+              cc: { type: 'array', items: { type: 'string' }, description: 'Parties en copie' },
+            },
+          },
+        },
       },
     },
     termination: {

@@ -127,6 +127,15 @@ export function formatState(state: ConventionState, options: { all?: boolean } =
         }`.trimEnd(),
       );
   }
+  const reminders = state.schedule?.reminders ?? [];
+  if (reminders.length > 0) {
+    out.push('', `Premiers rappels prévus (heure locale, ${tz}):`);
+    for (const r of reminders) {
+      const at = DateTime.fromMillis(Date.parse(r.sendAt), { zone: tz }).toFormat('yyyy-MM-dd HH:mm');
+      const cc = r.cc.length > 0 ? ` (copie: ${r.cc.join(', ')})` : '';
+      out.push(`  ${at}  ${r.label} — ${r.to.join(', ')}${cc}`);
+    }
+  }
   if (state.deliveryFailures.length > 0) {
     out.push('', 'Envois en échec définitif:');
     for (const f of state.deliveryFailures)

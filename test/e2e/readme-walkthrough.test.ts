@@ -97,6 +97,11 @@ test('the README walkthrough works on a fresh stack, down to the PDF to sign', a
   const signed = await stack!.apiOk('GET', `/conventions/${id}`);
   expect(signed.phase).toBe('awaiting_start');
   expect(signed.schedule.term).toMatchObject({ number: 1, startDate: '2027-09-01', endDate: '2030-08-31' });
+  // The first reminders it will send, with their final identities, in the order they go out.
+  const reminders = signed.schedule.reminders as { id: string; sendAt: string; to: string[] }[];
+  expect(reminders.length).toBe(8);
+  expect(reminders.map((r) => r.sendAt)).toEqual(reminders.map((r) => r.sendAt).sort());
+  expect(reminders.map((r) => r.id)).toContainEqual(expect.stringContaining('t1-salaire-2027-09'));
   const september = await stack!.apiOk('GET', `/conventions/${id}/ledger?month=2027-09`);
   expect(september.items).toEqual([
     expect.objectContaining({

@@ -4,12 +4,14 @@ import { conventionView } from '../../../domain/lifecycle/view';
 import type { ConventionState } from '../../../domain/temporal-contract';
 import { Driver, recruit, signAll } from '../../support/driver';
 import { conventionCreate } from '../../support/fixtures';
+import { scheduleWithReminders } from '../../../domain/reminders/schedule';
 
 /** `iscg show`: the ledger's ids, which payments name, and the history's zone. */
 
 function state(d: Driver): ConventionState {
   return {
     ...conventionView(d.snapshot, d.now),
+    schedule: scheduleWithReminders(conventionView(d.snapshot, d.now), d.snapshot, d.now, {}),
     deliveryFailures: [],
     webhooks: [],
     changeSequence: 0,
@@ -66,4 +68,10 @@ test('signed, before it takes effect: the first term and its ledger as they will
     /\*\*Période 1\*\* : du lundi 1er mars 2027 au jeudi 28 février 2030 ; \d+ échéances de financement prévues, la première le /,
   );
   expect(text).toMatch(/\n {2}t1-salaire-2027-03 +2027-0[34]-\d\d {2}à venir/);
+  // The first reminders, in the département's time, with who receives them.
+  const first = view.schedule!.reminders[0]!;
+  expect(text).toContain('Premiers rappels prévus (heure locale, Europe/Paris):');
+  expect(text).toContain(`  ${first.sendOn} 09:00  ${first.label} — ${first.to.join(', ')}`);
+  expect(currentDetails(view)).toContain(`**Premiers rappels** : `);
+  expect(currentDetails(view)).toContain(first.label);
 });

@@ -17,6 +17,7 @@ import {
 } from '../../../activities/documents/typography';
 import type { ConventionContext } from '../../../domain/lifecycle/context';
 import { completeConventionData } from '../../support/fixtures';
+import { scheduleWithReminders } from '../../../domain/reminders/schedule';
 
 /** Versions and their binding to a SIGN, and the typography rules, as pure functions. */
 
@@ -98,6 +99,7 @@ describe('the Temporal UI’s details', () => {
     const records = missingDocuments(d.context, d.phase, [], d.now);
     const state = (rendered: boolean): ConventionState => ({
       ...conventionView(d.snapshot, d.now),
+      schedule: scheduleWithReminders(conventionView(d.snapshot, d.now), d.snapshot, d.now, {}),
       deliveryFailures: [],
       webhooks: [],
       changeSequence: 0,

@@ -9,6 +9,7 @@ import {
   staticSummary,
 } from '../../../domain/presentation';
 import type { ConventionState } from '../../../domain/temporal-contract';
+import { scheduleWithReminders } from '../../../domain/reminders/schedule';
 
 /**
  * Search attributes, summaries and current details are stored in clear by Temporal and shown to
@@ -63,6 +64,7 @@ function personalData(): Partial<ConventionDataInput> {
 function stateOf(d: Driver): ConventionState {
   return {
     ...conventionView(d.snapshot, d.now),
+    schedule: scheduleWithReminders(conventionView(d.snapshot, d.now), d.snapshot, d.now, {}),
     deliveryFailures: [
       {
         messageId: 'm1',
