@@ -60,7 +60,22 @@ async function saveHistory(stack: ApiCaller, conventionId: string): Promise<stri
     await writeFile(path, historyToJSON(history));
     // The run's own throwaway key: without it the payloads cannot be read back.
     await writeFile(`${path}.keys`, faultStack.encryptionKeys);
-    return `; historique: ${path}`;
+    // What went wrong, in the failure's own message: CI shows the message, not the files.
+    const problems = await workflowTaskProblems(client, [conventionId]);
+    const causes = [...new Set(problems.failed.map((f) => f.cause.slice(0, 400)))].slice(0, 3);
+    const query = await client.workflow
+      .getHandle(conventionId)
+      .query('getState')
+      .then(
+        () => 'lisible',
+        (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 600),
+      );
+    const workerLines = ((stack as { workers?: ManagedProcess[] }).workers ?? [])
+      .flatMap((w) => w.output().split('\n'))
+      .filter((line) => line.includes(conventionId) && /error|erreur|nondetermin|warn/i.test(line))
+      .slice(-3)
+      .map((line) => line.slice(0, 600));
+    return `; historique: ${path}; échecs de tâche: ${JSON.stringify(causes)}; requête: ${query}; journal: ${JSON.stringify(workerLines)}`;
   } catch (error) {
     return `; historique non gardé: ${String(error)}`;
   }
