@@ -1,4 +1,4 @@
-import { initialTransition, transition, type AnyMachineSnapshot, type StateValue } from 'xstate';
+import { initialTransition, transition, type StateValue } from 'xstate';
 import { newProblems, reservedKeyPath } from '../convention/input-rules';
 import { conventionWorkflowId, type ConventionCreate, type ConventionData } from '../convention/schema';
 import type { ConventionContext } from './context';
@@ -95,6 +95,23 @@ export function parsePayload<T extends ExternalEventType>(
 }
 
 type TransitionLike = { guard?: unknown };
+type MachineNode = (typeof conventionMachine)['root'];
+
+/**
+ * The active state nodes, read from the snapshot's value in the machine's tree: the deepest first,
+ * as the machine looks for a transition (a leaf's own, then its parents').
+ */
+function activeNodes(value: StateValue): MachineNode[] {
+  const nodes: MachineNode[] = [];
+  const visit = (node: MachineNode, sub: StateValue | undefined) => {
+    nodes.push(node);
+    if (typeof sub === 'string') nodes.push(node.states[sub]!);
+    else if (sub) for (const [key, inner] of Object.entries(sub)) visit(node.states[key]!, inner);
+  };
+  visit(conventionMachine.root, value);
+  const depth = (node: MachineNode) => node.path.length;
+  return nodes.sort((a, b) => depth(b) - depth(a) || a.order - b.order);
+}
 
 /** Own keys only: "toString" or ["SIGN"] must not pass for an event through the prototype chain. */
 function isExternalEventType(type: unknown): type is ExternalEventType {
@@ -111,7 +128,7 @@ export function explainRefusal(snapshot: ConventionSnapshot, event: MachineEvent
   const phase = phaseOf(snapshot);
   if (event.type !== 'CLOCK' && !isExternalEventType(event.type))
     return { ...invalid('type', `événement inconnu ${describeType(event.type)}`), phase };
-  const candidates = (snapshot as AnyMachineSnapshot)._nodes.flatMap(
+  const candidates = activeNodes(snapshot.value).flatMap(
     (node) => (node.transitions.get(event.type) ?? []) as TransitionLike[],
   );
   for (const candidate of candidates) {
@@ -133,7 +150,7 @@ export function explainRefusal(snapshot: ConventionSnapshot, event: MachineEvent
 /** External event types that have a transition in the current state (guards aside). */
 export function acceptedEvents(snapshot: ConventionSnapshot): ExternalEventType[] {
   const types = new Set<string>();
-  for (const node of (snapshot as AnyMachineSnapshot)._nodes)
+  for (const node of activeNodes(snapshot.value))
     for (const type of node.transitions.keys()) types.add(type);
   return (Object.keys(EVENT_LABELS) as ExternalEventType[]).filter((type) => types.has(type));
 }

@@ -42,39 +42,55 @@ function run(applier: Applier) {
 type GuardArgs = { context: ConventionContext; event: MachineEvent };
 const passes = (r: rules.Rule, { context, event }: GuardArgs) => r(context, event) === null;
 
-/**
- * Guard name → the rule it enforces. Branching guards add a condition on top of their rule;
- * `explainRefusal` reads this map to tell the sender why an act is refused.
- */
-export const GUARD_RULES = {
-  amendDraft: rules.amendDraft,
-  amendContacts: rules.amendContacts,
-  submitDraft: rules.submitDraft,
-  composeSelectionCommittee: rules.composeSelectionCommittee,
-  recordApplications: rules.recordApplications,
-  recordRecruitmentDecision: rules.recordRecruitmentDecision,
-  candidateSelected: rules.recordRecruitmentDecision,
-  noSuitableCandidate: rules.recordRecruitmentDecision,
-  sign: rules.sign,
-  signCompletesAfterStart: rules.sign,
-  signCompletes: rules.sign,
-  recordPayment: rules.recordPayment,
-  recordNonPayment: rules.recordNonPayment,
-  writeOff: rules.writeOff,
-  submitActivityReport: rules.submitActivityReport,
-  scheduleCommittee: rules.scheduleCommittee,
-  recordCommitteeReview: rules.recordCommitteeReview,
-  declareVacancy: rules.declareVacancy,
-  decideRenewal: rules.renewalConcertationOpen,
-  denounce: rules.denounce,
-} satisfies Record<string, rules.Rule>;
-
 const isSelected = ({ event }: GuardArgs) =>
   event.type === 'RECORD_RECRUITMENT_DECISION' && event.payload.outcome === 'selected';
 const completesSignatures = ({ context, event }: GuardArgs) =>
   event.type === 'SIGN' && rules.allSignedWith(context, event.payload.partyId);
 
-const g = GUARD_RULES;
+/**
+ * The guards that enforce a rule, each written once: the rule, and for a branch the condition it
+ * adds. The machine passes a guard when its rule refuses nothing and its condition holds;
+ * `explainRefusal` reads the rules (GUARD_RULES) to tell the sender why an act is refused.
+ */
+const RULE_GUARDS = {
+  amendDraft: { rule: rules.amendDraft },
+  amendContacts: { rule: rules.amendContacts },
+  submitDraft: { rule: rules.submitDraft },
+  composeSelectionCommittee: { rule: rules.composeSelectionCommittee },
+  recordApplications: { rule: rules.recordApplications },
+  recordRecruitmentDecision: { rule: rules.recordRecruitmentDecision },
+  candidateSelected: { rule: rules.recordRecruitmentDecision, and: isSelected },
+  noSuitableCandidate: { rule: rules.recordRecruitmentDecision, and: (a: GuardArgs) => !isSelected(a) },
+  sign: { rule: rules.sign },
+  signCompletesAfterStart: {
+    rule: rules.sign,
+    and: (a: GuardArgs) => completesSignatures(a) && rules.startReached(a.context, a.event.at),
+  },
+  signCompletes: { rule: rules.sign, and: completesSignatures },
+  recordPayment: { rule: rules.recordPayment },
+  recordNonPayment: { rule: rules.recordNonPayment },
+  writeOff: { rule: rules.writeOff },
+  submitActivityReport: { rule: rules.submitActivityReport },
+  scheduleCommittee: { rule: rules.scheduleCommittee },
+  recordCommitteeReview: { rule: rules.recordCommitteeReview },
+  declareVacancy: { rule: rules.declareVacancy },
+  decideRenewal: { rule: rules.renewalConcertationOpen },
+  denounce: { rule: rules.denounce },
+} satisfies Record<string, { rule: rules.Rule; and?: (a: GuardArgs) => boolean }>;
+
+type RuleGuardName = keyof typeof RULE_GUARDS;
+const ruleGuardNames = Object.keys(RULE_GUARDS) as RuleGuardName[];
+
+export const GUARD_RULES = Object.fromEntries(
+  ruleGuardNames.map((name) => [name, RULE_GUARDS[name].rule]),
+) as Record<RuleGuardName, rules.Rule>;
+
+const ruleGuards = Object.fromEntries(
+  ruleGuardNames.map((name) => {
+    const guard: { rule: rules.Rule; and?: (a: GuardArgs) => boolean } = RULE_GUARDS[name];
+    return [name, (a: GuardArgs) => passes(guard.rule, a) && (guard.and?.(a) ?? true)];
+  }),
+) as Record<RuleGuardName, (a: GuardArgs) => boolean>;
 
 export const conventionMachine = setup({
   types: {
@@ -84,29 +100,7 @@ export const conventionMachine = setup({
     emitted: {} as Effect,
   },
   guards: {
-    amendDraft: (a: GuardArgs) => passes(g.amendDraft, a),
-    amendContacts: (a: GuardArgs) => passes(g.amendContacts, a),
-    submitDraft: (a: GuardArgs) => passes(g.submitDraft, a),
-    composeSelectionCommittee: (a: GuardArgs) => passes(g.composeSelectionCommittee, a),
-    recordApplications: (a: GuardArgs) => passes(g.recordApplications, a),
-    recordRecruitmentDecision: (a: GuardArgs) => passes(g.recordRecruitmentDecision, a),
-    candidateSelected: (a: GuardArgs) => passes(g.candidateSelected, a) && isSelected(a),
-    noSuitableCandidate: (a: GuardArgs) => passes(g.noSuitableCandidate, a) && !isSelected(a),
-    sign: (a: GuardArgs) => passes(g.sign, a),
-    signCompletesAfterStart: (a: GuardArgs) =>
-      passes(g.signCompletesAfterStart, a) &&
-      completesSignatures(a) &&
-      rules.startReached(a.context, a.event.at),
-    signCompletes: (a: GuardArgs) => passes(g.signCompletes, a) && completesSignatures(a),
-    recordPayment: (a: GuardArgs) => passes(g.recordPayment, a),
-    recordNonPayment: (a: GuardArgs) => passes(g.recordNonPayment, a),
-    writeOff: (a: GuardArgs) => passes(g.writeOff, a),
-    submitActivityReport: (a: GuardArgs) => passes(g.submitActivityReport, a),
-    scheduleCommittee: (a: GuardArgs) => passes(g.scheduleCommittee, a),
-    recordCommitteeReview: (a: GuardArgs) => passes(g.recordCommitteeReview, a),
-    declareVacancy: (a: GuardArgs) => passes(g.declareVacancy, a),
-    decideRenewal: (a: GuardArgs) => passes(g.decideRenewal, a),
-    denounce: (a: GuardArgs) => passes(g.denounce, a),
+    ...ruleGuards,
     hasOutstandingNonPayment: ({ context }: GuardArgs) => rules.hasOutstandingNonPayment(context),
     noOutstandingNonPayment: ({ context }: GuardArgs) => !rules.hasOutstandingNonPayment(context),
     postVacant: ({ context }: GuardArgs) => context.post.status === 'vacant',
