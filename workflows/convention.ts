@@ -18,7 +18,6 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { ConventionActivities } from '../activities';
-import { documentAttachments } from '../domain/documents/attachments';
 import {
   checkSignedDocument,
   describeRecord,
@@ -28,7 +27,6 @@ import {
   type SignedDocumentClaim,
 } from '../domain/documents/ledger';
 import { IDEMPOTENCY_KEY_PATTERN, requestFingerprint } from '../domain/idempotency';
-import { nextClockWake } from '../domain/lifecycle/clock';
 import {
   decide,
   isTerminated,
@@ -39,16 +37,16 @@ import {
   type ConventionSnapshot,
 } from '../domain/lifecycle/decide';
 import type { LifecycleBehaviour } from '../domain/lifecycle/behaviour';
-import type { Effect } from '../domain/lifecycle/effects';
 import type { ExternalEvent } from '../domain/lifecycle/events';
 import { phaseOf } from '../domain/lifecycle/phase';
 import type { Refusal } from '../domain/lifecycle/refusal';
 import { conventionView } from '../domain/lifecycle/view';
 import type { MailOutcome, MailRequest } from '../domain/mail/mail-request';
-import { composeEffectMails, type MailBehaviour } from '../domain/mail/notices';
+import type { MailBehaviour } from '../domain/mail/notices';
 import { currentDetails, searchAttributeValues, type SearchAttributeValues } from '../domain/presentation';
-import { planReminders, type Wake } from '../domain/reminders/plan';
 import { scheduleWithReminders } from '../domain/reminders/schedule';
+import { ConventionRuntime, type Due } from '../domain/runtime/convention-runtime';
+import type { Wake } from '../domain/reminders/plan';
 import {
   applyEventUpdate,
   getDocumentsQuery,
@@ -135,7 +133,6 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     changeSequence: 0,
     runs: 0,
   };
-  let snapshot: ConventionSnapshot = restore(carried.convention);
   // Decided once per run, before any command: a run recorded before a change keeps its behaviour.
   const endNoticeNextMorning = patched('end-notice-next-morning');
   const termEdges = patched('term-edges');
@@ -159,8 +156,12 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     Object.create(null) as Record<string, IdempotencyRecord>,
     carried.idempotency,
   );
-  const pendingEffects: Effect[] = [...carried.pendingEffects];
-  const sentMessages: Record<string, number> = { ...carried.sentMessages };
+  const runtime = new ConventionRuntime(
+    restore(carried.convention),
+    [...carried.pendingEffects],
+    { ...carried.sentMessages },
+    { lifecycle: applying, mail: mailBehaviour },
+  );
   const deliveryFailures = [...carried.deliveryFailures];
   const webhooks = [...carried.webhooks];
   const pendingChanges = [...carried.pendingChanges];
@@ -169,7 +170,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
   // Each pending delivery's scope, by subscription: an unsubscription cancels them (and their retries).
   const deliveryScopes = new Map<string, Set<CancellationScope>>();
   // The term this run lives; a renewal continues as new so that each run holds one term.
-  let runTerm = snapshot.context.term?.number ?? 0;
+  let runTerm = runtime.snapshot.context.term?.number ?? 0;
   let changed = true;
   let publishedAttributes = '';
   // Runs recorded before IscgPartyRoles existed did not upsert it: they start to at their next change.
@@ -182,40 +183,37 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     itemId?: string,
   ) => {
     if (webhooks.length === 0) return;
-    const next = conventionView(snapshot, at).nextDeadline;
+    const next = conventionView(runtime.snapshot, at).nextDeadline;
     pendingChanges.push({
       ...(itemId ? { itemId } : {}),
       sequence: ++changeSequence,
-      conventionId: snapshot.context.conventionId,
+      conventionId: runtime.snapshot.context.conventionId,
       occurredAt: at,
       cause,
-      phase: phaseOf(snapshot),
+      phase: phaseOf(runtime.snapshot),
       previousPhase: phaseOf(previous),
-      term: snapshot.context.term?.number ?? 0,
+      term: runtime.snapshot.context.term?.number ?? 0,
       nextDeadline: next ? { kind: next.kind, dueDate: next.dueDate } : null,
     });
   };
 
   const advanceClock = (now: number) => {
-    const result = tick(snapshot, now, applying);
-    if (result.snapshot !== snapshot) {
-      const previous = snapshot;
-      snapshot = result.snapshot;
-      pendingEffects.push(...result.effects);
+    const previous = runtime.advance(now);
+    if (previous) {
       recordChange(previous, 'CLOCK', now);
       changed = true;
     }
   };
 
   const state = (): ConventionState => {
-    const view = conventionView(snapshot, Date.now());
+    const view = conventionView(runtime.snapshot, Date.now());
     return {
       ...view,
-      schedule: scheduleWithReminders(view, snapshot, Date.now(), sentMessages),
+      schedule: scheduleWithReminders(view, runtime.snapshot, Date.now(), runtime.sentMessages),
       deliveryFailures,
       webhooks: webhooks.map(({ secret: _secret, ...rest }) => rest),
       changeSequence,
-      sentMessages: Object.keys(sentMessages).length,
+      sentMessages: Object.keys(runtime.sentMessages).length,
       run: { number: carried.runs + 1, historyLength: workflowInfo().historyLength },
       documents: summarize(documents),
     };
@@ -241,7 +239,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
   /** Adds the versions the convention's state calls for (docs/documents.md) and starts their rendering. */
   const reconcileDocuments = (now: number) => {
     if (!documentsOn) return;
-    const added = missingDocuments(snapshot.context, phaseOf(snapshot), documents, now);
+    const added = missingDocuments(runtime.snapshot.context, phaseOf(runtime.snapshot), documents, now);
     if (added.length > 0) {
       documents.push(...added);
       changed = true;
@@ -260,7 +258,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
   const bindsDocument = (request: EventRequest) =>
     documentsOn &&
     request.type === 'SIGN' &&
-    phaseOf(tick(snapshot, Date.now(), applying).snapshot) === 'signature';
+    phaseOf(tick(runtime.snapshot, Date.now(), applying).snapshot) === 'signature';
 
   // The line a payment, a non-payment or a write-off is about, for the receivers of the change.
   const ledgerItemOf = (payload: unknown): string | undefined => {
@@ -302,7 +300,8 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
           );
           check = checkSignedDocument(documents, claimOf(request.payload));
         }
-        if (check.status === 'refused') throw refusalFailure({ ...check.refusal, phase: phaseOf(snapshot) });
+        if (check.status === 'refused')
+          throw refusalFailure({ ...check.refusal, phase: phaseOf(runtime.snapshot) });
         if (check.status === 'ok') {
           const payload = request.payload as Record<string, unknown>;
           event = {
@@ -318,19 +317,17 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
       const now = Date.now();
       advanceClock(now);
       // The validator judged the request by today's rules; replayed, it was accepted under its own.
-      const decision = decide(snapshot, { ...event, at: now }, applying, 'recorded');
+      const previous = runtime.snapshot;
+      const decision = runtime.apply({ ...event, at: now }, 'recorded');
       if (!decision.ok) throw refusalFailure(decision.refusal);
-      const previous = snapshot;
-      snapshot = decision.snapshot;
-      pendingEffects.push(...decision.effects);
       recordChange(previous, request.type, now, ledgerItemOf(request.payload));
       changed = true;
       reconcileDocuments(now);
       const result: EventResult = {
-        conventionId: snapshot.context.conventionId,
+        conventionId: runtime.snapshot.context.conventionId,
         event: request.type,
-        phase: phaseOf(snapshot),
-        term: snapshot.context.term?.number ?? 0,
+        phase: phaseOf(runtime.snapshot),
+        term: runtime.snapshot.context.term?.number ?? 0,
         appliedAt: now,
         replayed: false,
       };
@@ -344,12 +341,12 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
         const malformed = malformedRequest(request);
         if (malformed) throw refusalFailure(malformed);
         if (knownRequest(request)) return;
-        if (isTerminated(snapshot))
+        if (isTerminated(runtime.snapshot))
           throw refusalFailure({ code: 'refused', message: 'la convention est terminée' });
         if (bindsDocument(request)) {
           const check = checkSignedDocument(documents, claimOf(request.payload));
           if (check.status === 'refused')
-            throw refusalFailure({ ...check.refusal, phase: phaseOf(snapshot) });
+            throw refusalFailure({ ...check.refusal, phase: phaseOf(runtime.snapshot) });
           // Accepted, the SIGN would wait for the rendering, and the main loop with it: refused for
           // now instead (the client library asks again until the text has its hash).
           if (check.status === 'pending')
@@ -357,10 +354,14 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
               code: 'not_ready',
               field: 'documentVersion',
               message: `la version ${check.version} du document est en cours de rendu: réessayez dans quelques secondes`,
-              phase: phaseOf(snapshot),
+              phase: phaseOf(runtime.snapshot),
             });
         }
-        const decision = decide(tick(snapshot, Date.now(), applying).snapshot, toEvent(request), validating);
+        const decision = decide(
+          tick(runtime.snapshot, Date.now(), applying).snapshot,
+          toEvent(request),
+          validating,
+        );
         if (!decision.ok) throw refusalFailure(decision.refusal);
       },
     },
@@ -462,7 +463,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     'Courriels refusés définitivement par le serveur de messagerie',
   );
   const recordOutcome = (mail: MailRequest, outcome: MailOutcome) => {
-    sentMessages[mail.id] = Date.now();
+    runtime.markSent(mail, Date.now());
     const recipients = [...mail.to, ...mail.cc];
     // Not a command: nothing in the history changes, and a replay does not count again.
     if (outcome.status === 'rejected' || (outcome.status === 'sent' && outcome.rejectedRecipients.length > 0))
@@ -487,11 +488,8 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
       });
   };
 
-  /** Sends, in one local activity, every message not sent yet. */
-  const deliver = async (mails: MailRequest[]) => {
-    const batch = mails.filter(
-      (mail, i) => sentMessages[mail.id] === undefined && mails.findIndex((m) => m.id === mail.id) === i,
-    );
+  /** Sends, in one local activity, what is due. */
+  const deliver = async ({ mails: batch }: Due) => {
     if (batch.length === 0) return;
     const issuedAt = Date.now();
     const outcomes = await sendMails.executeWithOptions({ summary: batchSummary(batch) }, [
@@ -527,27 +525,21 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     advanceClock(Date.now());
     dispatchChanges();
     reconcileDocuments(Date.now());
-    const handled = pendingEffects.length;
-    const effectMails = pendingEffects.flatMap((effect) => {
-      const mails = composeEffectMails(effect, snapshot.context, mailBehaviour);
-      const attachments = documentsOn ? documentAttachments(effect, snapshot.context, documents) : [];
-      return attachments.length > 0 ? mails.map((mail) => ({ ...mail, attachments })) : mails;
-    });
-    const plan = planReminders(snapshot, Date.now(), sentMessages, mailBehaviour);
-    await deliver([...effectMails, ...plan.due]);
+    const due = runtime.due(Date.now(), documentsOn ? documents : null);
+    await deliver(due);
     await handlersSettled();
-    pendingEffects.splice(0, handled);
-    if (changed || plan.due.length > 0) publish();
+    runtime.settle(due);
+    if (changed || due.plan.due.length > 0) publish();
     changed = false;
     // An ended convention stays until its last planned notice has gone out, and until the notices
     // of an event that came in while this batch was out (an abandon) have gone out as well.
-    if (isTerminated(snapshot) && plan.next === null) {
+    if (runtime.ended(due)) {
       // Before this guard, such notices were dropped; histories that ended so still replay.
-      if (pendingEffects.length === 0 || !patched('notices-of-last-event')) break;
+      if (runtime.pendingEffects.length === 0 || !patched('notices-of-last-event')) break;
       continue;
     }
 
-    const currentTerm = snapshot.context.term?.number ?? 0;
+    const currentTerm = runtime.snapshot.context.term?.number ?? 0;
     if (runTerm === 0) runTerm = currentTerm;
     const termChanged = currentTerm !== runTerm;
     const info = workflowInfo();
@@ -555,14 +547,14 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
       await condition(
         () => allHandlersFinished() && webhookDeliveries.size === 0 && documentRenders.size === 0,
       );
-      if (pendingEffects.length === 0 && pendingChanges.length === 0 && !changed) {
+      if (runtime.pendingEffects.length === 0 && pendingChanges.length === 0 && !changed) {
         pruneIdempotency(Date.now());
         await continueAsNew<typeof conventionWorkflow>({
           carried: {
-            convention: persist(snapshot),
+            convention: persist(runtime.snapshot),
             idempotency,
-            pendingEffects,
-            sentMessages: prunedSentMessages(sentMessages, snapshot),
+            pendingEffects: runtime.pendingEffects,
+            sentMessages: runtime.sentMessagesToCarry(),
             deliveryFailures: deliveryFailures.slice(-50),
             webhooks,
             pendingChanges,
@@ -575,23 +567,22 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
       continue;
     }
 
-    const wake = earliest(nextClockWake(snapshot), plan.next);
-    alarm.setFor(wake);
+    alarm.setFor(runtime.nextWake(due));
     await Promise.race([
       alarm.rang,
-      condition(() => changed || pendingEffects.length > 0 || pendingChanges.length > 0),
+      condition(() => changed || runtime.pendingEffects.length > 0 || pendingChanges.length > 0),
     ]);
   }
   alarm.setFor(null);
 
   dispatchChanges();
   await condition(() => allHandlersFinished() && webhookDeliveries.size === 0 && documentRenders.size === 0);
-  log.info('Convention terminée', { conventionId: snapshot.context.conventionId });
+  log.info('Convention terminée', { conventionId: runtime.snapshot.context.conventionId });
   return {
-    conventionId: snapshot.context.conventionId,
-    phase: phaseOf(snapshot),
-    terminationReason: snapshot.context.termination?.reason ?? null,
-    terms: snapshot.context.term?.number ?? 0,
+    conventionId: runtime.snapshot.context.conventionId,
+    phase: phaseOf(runtime.snapshot),
+    terminationReason: runtime.snapshot.context.termination?.reason ?? null,
+    terms: runtime.snapshot.context.term?.number ?? 0,
   };
 }
 
@@ -644,25 +635,6 @@ function batchSummary(mails: MailRequest[]): string {
     .map((m) => m.summary)
     .join(' ; ');
   return `${mails.length} courriels: ${listed}${mails.length > 3 ? ' ; …' : ''}`;
-}
-
-function earliest(a: Wake | null, b: Wake | null): Wake | null {
-  if (!a) return b;
-  if (!b) return a;
-  return a.at <= b.at ? a : b;
-}
-
-/** Message identities only matter while they can be planned again: drop those of past terms. */
-function prunedSentMessages(
-  sent: Record<string, number>,
-  snapshot: ConventionSnapshot,
-): Record<string, number> {
-  const term = snapshot.context.term?.number ?? 0;
-  return Object.fromEntries(
-    Object.entries(sent).filter(
-      ([id]) => !/\.t(\d+)\./.test(id) || Number(/\.t(\d+)\./.exec(id)![1]) >= term - 1,
-    ),
-  );
 }
 
 function typedAttributes(values: Omit<SearchAttributeValues, 'partyRoles'>): SearchAttributeUpdatePair[] {

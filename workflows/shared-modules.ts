@@ -26,6 +26,7 @@ import '../domain/mail/notices';
 import '../domain/presentation';
 import '../domain/reminders/plan';
 import '../domain/reminders/schedule';
+import '../domain/runtime/convention-runtime';
 import '../domain/temporal-contract';
 
 // The SDK deep-freezes what shared modules export, and stops at an object frozen already. A zod

@@ -1,19 +1,22 @@
 import { instantAt, type CivilDate } from '../../domain/calendar/dates';
 
 import type { ConventionCreate } from '../../domain/convention/schema';
-import { decide, newConvention, tick, type ConventionSnapshot } from '../../domain/lifecycle/decide';
+import { newConvention, type ConventionSnapshot } from '../../domain/lifecycle/decide';
 import type { Effect } from '../../domain/lifecycle/effects';
 import type { Actor, ExternalEvent, ExternalEventType } from '../../domain/lifecycle/events';
 import { phaseOf } from '../../domain/lifecycle/phase';
 import type { Refusal } from '../../domain/lifecycle/refusal';
+import { ConventionRuntime } from '../../domain/runtime/convention-runtime';
 
 export const OPERATOR: Actor = { kind: 'operator' };
 export const party = (partyId: string): Actor => ({ kind: 'party', partyId });
 
-/** Drives the pure machine through time for unit tests, the way the workflow does. */
+/**
+ * Drives the convention's runtime through time for unit tests, the way the workflow does, without
+ * sending anything: the effects pile up for the test to read (`takeEffects`).
+ */
 export class Driver {
-  snapshot: ConventionSnapshot;
-  effects: Effect[] = [];
+  readonly runtime: ConventionRuntime;
   now: number;
 
   constructor(
@@ -22,7 +25,19 @@ export class Driver {
     private readonly departement = create.data.departement,
   ) {
     this.now = instantAt(startOn, this.departement, 10);
-    this.snapshot = newConvention(create, OPERATOR, this.now);
+    this.runtime = new ConventionRuntime(newConvention(create, OPERATOR, this.now));
+  }
+
+  get snapshot(): ConventionSnapshot {
+    return this.runtime.snapshot;
+  }
+
+  set snapshot(snapshot: ConventionSnapshot) {
+    this.runtime.snapshot = snapshot;
+  }
+
+  get effects(): Effect[] {
+    return this.runtime.pendingEffects;
   }
 
   get phase() {
@@ -36,22 +51,14 @@ export class Driver {
   /** Moves the clock to 10:00 local time on the given day and lets time-driven transitions happen. */
   goTo(date: CivilDate, hour = 10): this {
     this.now = instantAt(date, this.departement, hour);
-    const result = tick(this.snapshot, this.now);
-    this.snapshot = result.snapshot;
-    this.effects.push(...result.effects);
+    this.runtime.advance(this.now);
     return this;
   }
 
   attempt<T extends ExternalEventType>(type: T, payload: unknown, actor: Actor = OPERATOR): Refusal | null {
-    const ticked = tick(this.snapshot, this.now);
-    this.snapshot = ticked.snapshot;
-    this.effects.push(...ticked.effects);
-    const event = { type, payload, actor, at: this.now } as ExternalEvent;
-    const decision = decide(this.snapshot, event);
-    if (!decision.ok) return decision.refusal;
-    this.snapshot = decision.snapshot;
-    this.effects.push(...decision.effects);
-    return null;
+    this.runtime.advance(this.now);
+    const decision = this.runtime.apply({ type, payload, actor, at: this.now } as ExternalEvent);
+    return decision.ok ? null : decision.refusal;
   }
 
   send<T extends ExternalEventType>(type: T, payload: unknown, actor: Actor = OPERATOR): this {
@@ -61,9 +68,7 @@ export class Driver {
   }
 
   takeEffects(): Effect[] {
-    const effects = this.effects;
-    this.effects = [];
-    return effects;
+    return this.runtime.pendingEffects.splice(0);
   }
 }
 

@@ -1,6 +1,5 @@
 import { conventionCreateSchema, type ConventionCreate } from '../../domain/convention/schema';
 import type { HistoryEntry } from '../../domain/lifecycle/context';
-import { nextClockWake } from '../../domain/lifecycle/clock';
 import {
   decide,
   isTerminated,
@@ -11,17 +10,16 @@ import {
 import type { Effect } from '../../domain/lifecycle/effects';
 import type { ExternalEvent, ExternalEventType } from '../../domain/lifecycle/events';
 import type { MailRequest } from '../../domain/mail/mail-request';
-import { composeEffectMails } from '../../domain/mail/notices';
-import { planReminders, type Wake } from '../../domain/reminders/plan';
+import type { Wake } from '../../domain/reminders/plan';
+import { ConventionRuntime } from '../../domain/runtime/convention-runtime';
 
 /**
  * What a convention should have done, recomputed in pure code from what happened to it. The
  * workflow's own history (the state query's `history`) says which events were accepted, when,
  * from whom, in which order; the driver says which payloads it sent. The model re-applies each
  * accepted event with the domain's `decide` at its recorded instant, lets time run between them
- * as the workflow's loop does (`tick`, `nextClockWake`, `planReminders`), and collects every email
- * the workflow must send: the notices of the effects (`composeEffectMails`) and the reminders that
- * fell due during the run. So the expected set follows from the domain's rules rather than from a
+ * as the workflow's loop does (the same `ConventionRuntime`), and collects every email the workflow
+ * must send: the notices of the effects and the reminders that fell due during the run. So the expected set follows from the domain's rules rather than from a
  * second, hand-written list that could drift from them.
  */
 
@@ -62,24 +60,27 @@ function sameEntry(model: HistoryEntry, actual: HistoryEntry): boolean {
 }
 
 class ConventionModel {
-  snapshot: ConventionSnapshot;
-  readonly sent: Record<string, number> = {};
+  readonly runtime: ConventionRuntime;
   readonly mails: ExpectedMail[] = [];
-  private readonly pending: Effect[] = [];
   now: number;
 
   constructor(create: ConventionCreate, first: HistoryEntry) {
     this.now = first.at;
-    this.snapshot = newConvention(conventionCreateSchema.parse(create), first.actor, first.at);
+    this.runtime = new ConventionRuntime(
+      newConvention(conventionCreateSchema.parse(create), first.actor, first.at),
+    );
+  }
+
+  get snapshot(): ConventionSnapshot {
+    return this.runtime.snapshot;
   }
 
   get history(): HistoryEntry[] {
-    return this.snapshot.context.history;
+    return this.runtime.context.history;
   }
 
   private deliver(mail: MailRequest) {
-    if (this.sent[mail.id] !== undefined) return;
-    this.sent[mail.id] = this.now;
+    this.runtime.markSent(mail, this.now);
     // The mailer answers a message without any address "rejected" and sends nothing.
     if (mail.to.length === 0) return;
     const recipients = [...new Set([...mail.to, ...mail.cc].map((r) => r.email.toLowerCase()))].sort();
@@ -89,18 +90,12 @@ class ConventionModel {
   /** One turn of the workflow's loop at `now`; returns when it would wake next. */
   turn(now: number): Wake | null {
     this.now = now;
-    const ticked = tick(this.snapshot, now);
-    this.snapshot = ticked.snapshot;
-    this.pending.push(...ticked.effects);
-    const effects = this.pending.splice(0);
-    const mails = effects.flatMap((effect) => composeEffectMails(effect, this.snapshot.context));
-    const plan = planReminders(this.snapshot, now, this.sent);
-    for (const mail of [...mails, ...plan.due]) this.deliver(mail);
-    if (isTerminated(this.snapshot) && plan.next === null) return null;
-    const clock = nextClockWake(this.snapshot);
-    if (!clock) return plan.next;
-    if (!plan.next) return clock;
-    return clock.at <= plan.next.at ? clock : plan.next;
+    this.runtime.advance(now);
+    const due = this.runtime.due(now);
+    for (const mail of due.mails) this.deliver(mail);
+    this.runtime.settle(due);
+    if (this.runtime.ended(due) && this.runtime.pendingEffects.length === 0) return null;
+    return this.runtime.nextWake(due);
   }
 
   /** Lets time run up to `until` (included), waking where the workflow would. */
@@ -127,8 +122,8 @@ class ConventionModel {
   }
 
   commit(applied: { snapshot: ConventionSnapshot; effects: Effect[] }): void {
-    this.snapshot = applied.snapshot;
-    this.pending.push(...applied.effects);
+    this.runtime.snapshot = applied.snapshot;
+    this.runtime.pendingEffects.push(...applied.effects);
   }
 }
 

@@ -1,19 +1,11 @@
 import { businessDayOnOrBefore } from '../../../domain/calendar/business-days';
 import { addDays, compareDates, instantAt, type CivilDate } from '../../../domain/calendar/dates';
 import type { ConventionCreate } from '../../../domain/convention/schema';
-import { nextClockWake } from '../../../domain/lifecycle/clock';
-import {
-  decide,
-  isTerminated,
-  newConvention,
-  tick,
-  type ConventionSnapshot,
-} from '../../../domain/lifecycle/decide';
-import type { Effect } from '../../../domain/lifecycle/effects';
+import { newConvention, type ConventionSnapshot } from '../../../domain/lifecycle/decide';
 import type { Actor, ExternalEvent, ExternalEventType } from '../../../domain/lifecycle/events';
 import type { MailRequest } from '../../../domain/mail/mail-request';
-import { composeEffectMails } from '../../../domain/mail/notices';
-import { planReminders, type Wake } from '../../../domain/reminders/plan';
+import type { Wake } from '../../../domain/reminders/plan';
+import { ConventionRuntime } from '../../../domain/runtime/convention-runtime';
 
 export const OPERATOR: Actor = { kind: 'operator' };
 export const party = (partyId: string): Actor => ({ kind: 'party', partyId });
@@ -24,16 +16,14 @@ export interface SentMail {
 }
 
 /**
- * The workflow's loop without Temporal: wakes at the earliest of the clock and the reminder plan,
- * ticks, sends the effects' mails and the due reminders, and records what was sent. For unit
- * tests of the planner over whole lives.
+ * The convention's runtime driven through time as the workflow drives it: wakes at the instant it
+ * names, sends what is due, and records what was sent. For unit tests of the planner over whole
+ * lives.
  */
 export class Simulation {
-  snapshot: ConventionSnapshot;
+  readonly runtime: ConventionRuntime;
   now: number;
-  readonly sent: Record<string, number> = {};
   readonly mails: SentMail[] = [];
-  private readonly pending: Effect[] = [];
 
   constructor(
     create: ConventionCreate,
@@ -41,34 +31,33 @@ export class Simulation {
     readonly departement = create.data.departement,
   ) {
     this.now = instantAt(startOn, departement, 10);
-    this.snapshot = newConvention(create, OPERATOR, this.now);
+    this.runtime = new ConventionRuntime(newConvention(create, OPERATOR, this.now));
     this.step();
   }
 
+  get snapshot(): ConventionSnapshot {
+    return this.runtime.snapshot;
+  }
+
   get context() {
-    return this.snapshot.context;
+    return this.runtime.context;
   }
 
-  private deliver(mail: MailRequest) {
-    if (this.sent[mail.id] !== undefined) return;
-    this.sent[mail.id] = this.now;
-    this.mails.push({ at: this.now, mail });
+  get sent(): Record<string, number> {
+    return this.runtime.sentMessages;
   }
 
+  /** One turn of the loop at `now`: when it wakes next, or null once the convention is done with. */
   private step(): Wake | null {
-    const ticked = tick(this.snapshot, this.now);
-    this.snapshot = ticked.snapshot;
-    this.pending.push(...ticked.effects);
-    for (const effect of this.pending.splice(0))
-      for (const mail of composeEffectMails(effect, this.context)) this.deliver(mail);
-    const plan = planReminders(this.snapshot, this.now, this.sent);
-    for (const mail of plan.due) this.deliver(mail);
-    // As the workflow: an ended convention stays until its last planned notice has gone out.
-    if (isTerminated(this.snapshot)) return plan.next;
-    const clock = nextClockWake(this.snapshot);
-    if (!clock) return plan.next;
-    if (!plan.next) return clock;
-    return clock.at <= plan.next.at ? clock : plan.next;
+    this.runtime.advance(this.now);
+    const due = this.runtime.due(this.now);
+    for (const mail of due.mails) {
+      this.runtime.markSent(mail, this.now);
+      this.mails.push({ at: this.now, mail });
+    }
+    this.runtime.settle(due);
+    if (this.runtime.ended(due) && this.runtime.pendingEffects.length === 0) return null;
+    return this.runtime.nextWake(due);
   }
 
   /** Lets time run to `instant`, waking where the workflow would. */
@@ -89,10 +78,8 @@ export class Simulation {
 
   send<T extends ExternalEventType>(type: T, payload: unknown, actor: Actor = OPERATOR): this {
     this.step();
-    const decision = decide(this.snapshot, { type, payload, actor, at: this.now } as ExternalEvent);
+    const decision = this.runtime.apply({ type, payload, actor, at: this.now } as ExternalEvent);
     if (!decision.ok) throw new Error(`${type} refusé: ${JSON.stringify(decision.refusal)}`);
-    this.snapshot = decision.snapshot;
-    this.pending.push(...decision.effects);
     this.step();
     return this;
   }
