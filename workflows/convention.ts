@@ -22,30 +22,19 @@ import {
   checkSignedDocument,
   describeRecord,
   missingDocuments,
-  summarize,
   type DocumentRecord,
   type SignedDocumentClaim,
 } from '../domain/documents/ledger';
-import { IDEMPOTENCY_KEY_PATTERN, requestFingerprint } from '../domain/idempotency';
-import {
-  decide,
-  isTerminated,
-  newConvention,
-  persist,
-  restore,
-  tick,
-  type ConventionSnapshot,
-} from '../domain/lifecycle/decide';
+import { decide, isTerminated, newConvention, persist, tick } from '../domain/lifecycle/decide';
 import type { LifecycleBehaviour } from '../domain/lifecycle/behaviour';
 import type { ExternalEvent } from '../domain/lifecycle/events';
 import { phaseOf } from '../domain/lifecycle/phase';
 import type { Refusal } from '../domain/lifecycle/refusal';
-import { conventionView } from '../domain/lifecycle/view';
 import type { MailOutcome, MailRequest } from '../domain/mail/mail-request';
 import type { MailBehaviour } from '../domain/mail/notices';
 import { currentDetails, searchAttributeValues, type SearchAttributeValues } from '../domain/presentation';
-import { scheduleWithReminders } from '../domain/reminders/schedule';
 import { ConventionRuntime, type Due } from '../domain/runtime/convention-runtime';
+import { malformedRequest, malformedSubscription } from '../domain/runtime/requests';
 import type { Wake } from '../domain/reminders/plan';
 import {
   applyEventUpdate,
@@ -55,8 +44,6 @@ import {
   searchAttributes,
   subscribeWebhookUpdate,
   unsubscribeWebhookUpdate,
-  WEBHOOK_ID_PATTERN,
-  type StateChange,
   type SubscribeWebhookRequest,
   type CarriedState,
   type ConventionOutcome,
@@ -64,7 +51,6 @@ import {
   type ConventionWorkflowInput,
   type EventRequest,
   type EventResult,
-  type IdempotencyRecord,
 } from '../domain/temporal-contract';
 
 /**
@@ -100,8 +86,6 @@ const { renderDocument } = proxyActivities<ConventionActivities>({
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes' },
 });
 
-/** Keys are kept seven years, two full terms: a repeat after a renewal still gets its first answer. */
-const IDEMPOTENCY_RETENTION_MS = 7 * 366 * 24 * 3600 * 1000;
 /** Continue-as-new well before Temporal's own limits, even if the server does not suggest it. */
 const MAX_HISTORY_EVENTS = 8000;
 
@@ -151,21 +135,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
   const handlersSettled = () => (handlersFirst ? condition(allHandlersFinished) : Promise.resolve());
   const documents: DocumentRecord[] = [...(carried.documents ?? [])];
   const documentRenders = new Map<string, Promise<void>>();
-  // No prototype: a key spelled "constructor" or "__proto__" is a key like any other.
-  const idempotency: Record<string, IdempotencyRecord> = Object.assign(
-    Object.create(null) as Record<string, IdempotencyRecord>,
-    carried.idempotency,
-  );
-  const runtime = new ConventionRuntime(
-    restore(carried.convention),
-    [...carried.pendingEffects],
-    { ...carried.sentMessages },
-    { lifecycle: applying, mail: mailBehaviour },
-  );
-  const deliveryFailures = [...carried.deliveryFailures];
-  const webhooks = [...carried.webhooks];
-  const pendingChanges = [...carried.pendingChanges];
-  let changeSequence = carried.changeSequence;
+  const runtime = ConventionRuntime.resume(carried, { lifecycle: applying, mail: mailBehaviour });
   const webhookDeliveries = new Set<Promise<void>>();
   // Each pending delivery's scope, by subscription: an unsubscription cancels them (and their retries).
   const deliveryScopes = new Map<string, Set<CancellationScope>>();
@@ -176,48 +146,20 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
   // Runs recorded before IscgPartyRoles existed did not upsert it: they start to at their next change.
   let publishesPartyRoles = false;
 
-  const recordChange = (
-    previous: ConventionSnapshot,
-    cause: StateChange['cause'],
-    at: number,
-    itemId?: string,
-  ) => {
-    if (webhooks.length === 0) return;
-    const next = conventionView(runtime.snapshot, at).nextDeadline;
-    pendingChanges.push({
-      ...(itemId ? { itemId } : {}),
-      sequence: ++changeSequence,
-      conventionId: runtime.snapshot.context.conventionId,
-      occurredAt: at,
-      cause,
-      phase: phaseOf(runtime.snapshot),
-      previousPhase: phaseOf(previous),
-      term: runtime.snapshot.context.term?.number ?? 0,
-      nextDeadline: next ? { kind: next.kind, dueDate: next.dueDate } : null,
-    });
-  };
-
   const advanceClock = (now: number) => {
     const previous = runtime.advance(now);
     if (previous) {
-      recordChange(previous, 'CLOCK', now);
+      runtime.recordChange(previous, 'CLOCK', now);
       changed = true;
     }
   };
 
-  const state = (): ConventionState => {
-    const view = conventionView(runtime.snapshot, Date.now());
-    return {
-      ...view,
-      schedule: scheduleWithReminders(view, runtime.snapshot, Date.now(), runtime.sentMessages),
-      deliveryFailures,
-      webhooks: webhooks.map(({ secret: _secret, ...rest }) => rest),
-      changeSequence,
-      sentMessages: Object.keys(runtime.sentMessages).length,
-      run: { number: carried.runs + 1, historyLength: workflowInfo().historyLength },
-      documents: summarize(documents),
-    };
-  };
+  const state = (): ConventionState =>
+    runtime.state(
+      Date.now(),
+      { number: runtime.runs + 1, historyLength: workflowInfo().historyLength },
+      documents,
+    );
 
   /** Renders, beside the main loop, each version whose hash is not known yet. */
   const renderPending = () => {
@@ -269,16 +211,11 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
   const toEvent = (request: EventRequest): ExternalEvent =>
     ({ type: request.type, payload: request.payload, actor: request.actor, at: Date.now() }) as ExternalEvent;
 
-  const knownRequest = (request: EventRequest): IdempotencyRecord | undefined => {
-    if (!request.idempotencyKey) return undefined;
-    const record = idempotency[request.idempotencyKey];
-    if (record && record.fingerprint !== requestFingerprint(request))
-      throw refusalFailure({
-        code: 'conflict',
-        field: 'Idempotency-Key',
-        message: `la clé "${request.idempotencyKey}" a déjà servi pour une autre requête`,
-      });
-    return record;
+  /** The answer given before to the same request (its idempotency key); a key reused otherwise is refused. */
+  const knownRequest = (request: EventRequest): EventResult | undefined => {
+    const answer = runtime.answered(request);
+    if (answer && 'conflict' in answer) throw refusalFailure(answer.conflict);
+    return answer?.result;
   };
 
   setHandler(getStateQuery, state);
@@ -288,7 +225,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     applyEventUpdate,
     async (request: EventRequest): Promise<EventResult> => {
       const known = knownRequest(request);
-      if (known) return { ...known.result, replayed: true };
+      if (known) return { ...known, replayed: true };
       let event = toEvent(request);
       if (bindsDocument(request)) {
         // A SIGN binds to the current version's hash: wait for the worker to have rendered it.
@@ -320,7 +257,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
       const previous = runtime.snapshot;
       const decision = runtime.apply({ ...event, at: now }, 'recorded');
       if (!decision.ok) throw refusalFailure(decision.refusal);
-      recordChange(previous, request.type, now, ledgerItemOf(request.payload));
+      runtime.recordChange(previous, request.type, now, ledgerItemOf(request.payload));
       changed = true;
       reconcileDocuments(now);
       const result: EventResult = {
@@ -331,8 +268,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
         appliedAt: now,
         replayed: false,
       };
-      if (request.idempotencyKey)
-        idempotency[request.idempotencyKey] = { fingerprint: requestFingerprint(request), at: now, result };
+      runtime.remember(request, result, now);
       return result;
     },
     {
@@ -370,17 +306,14 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
   setHandler(
     subscribeWebhookUpdate,
     (request) => {
-      const existing = webhooks.findIndex((w) => w.id === request.id);
-      const subscription = { ...request, createdAt: Date.now() };
-      if (existing >= 0) webhooks[existing] = subscription;
-      else webhooks.push(subscription);
+      runtime.subscribe(request, Date.now());
       return { subscriptionId: request.id };
     },
     {
       validator: (request: SubscribeWebhookRequest) => {
         const malformed = malformedSubscription(request);
         if (malformed) throw refusalFailure(malformed);
-        if (webhooks.length >= 20 && !webhooks.some((w) => w.id === request.id))
+        if (runtime.webhooks.length >= 20 && !runtime.webhooks.some((w) => w.id === request.id))
           throw refusalFailure({ code: 'refused', message: '20 abonnements au plus par convention' });
       },
     },
@@ -389,12 +322,11 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
   setHandler(
     unsubscribeWebhookUpdate,
     ({ id }) => {
-      const index = webhooks.findIndex((w) => w.id === id);
-      if (index >= 0) webhooks.splice(index, 1);
+      const removed = runtime.unsubscribe(id);
       // Before this, deliveries already scheduled kept retrying for a day after an unsubscription.
-      if (index >= 0 && deliveryScopes.has(id) && patched('stop-deliveries-on-unsubscribe'))
+      if (removed && deliveryScopes.has(id) && patched('stop-deliveries-on-unsubscribe'))
         for (const scope of deliveryScopes.get(id)!) scope.cancel();
-      return { removed: index >= 0 };
+      return { removed };
     },
     {
       // Without it, a junk argument throws in the handler and fails the workflow task, for good.
@@ -407,8 +339,8 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
 
   /** Deliveries run beside the main loop: a slow receiver never holds back a reminder. */
   const dispatchChanges = () => {
-    for (const change of pendingChanges.splice(0))
-      for (const subscription of webhooks) {
+    for (const change of runtime.takeChanges())
+      for (const subscription of runtime.webhooks) {
         const scope = new CancellationScope();
         const scopes = deliveryScopes.get(subscription.id) ?? new Set<CancellationScope>();
         deliveryScopes.set(subscription.id, scopes.add(scope));
@@ -434,7 +366,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
           } catch (error) {
             // Cancelled by an unsubscription: nothing failed, nobody is waiting for it.
             if (isCancellation(error) && scope.consideredCancelled) return;
-            deliveryFailures.push({
+            runtime.deliveryFailures.push({
               messageId: deliveryId,
               kind: 'webhook',
               at: Date.now(),
@@ -463,29 +395,10 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     'Courriels refusés définitivement par le serveur de messagerie',
   );
   const recordOutcome = (mail: MailRequest, outcome: MailOutcome) => {
-    runtime.markSent(mail, Date.now());
-    const recipients = [...mail.to, ...mail.cc];
     // Not a command: nothing in the history changes, and a replay does not count again.
     if (outcome.status === 'rejected' || (outcome.status === 'sent' && outcome.rejectedRecipients.length > 0))
       refusedEmails.add(1, { kind: mail.kind });
-    if (outcome.status === 'rejected')
-      deliveryFailures.push({
-        messageId: outcome.messageId,
-        kind: mail.kind,
-        at: Date.now(),
-        recipients: recipients.map((r) => r.partyId ?? 'externe'),
-        reason: outcome.reason,
-      });
-    else if (outcome.status === 'sent' && outcome.rejectedRecipients.length > 0)
-      deliveryFailures.push({
-        messageId: outcome.messageId,
-        kind: mail.kind,
-        at: Date.now(),
-        recipients: recipients
-          .filter((r) => outcome.rejectedRecipients.includes(r.email))
-          .map((r) => r.partyId ?? 'externe'),
-        reason: 'adresse(s) refusée(s) par le serveur de messagerie',
-      });
+    runtime.recordOutcome(mail, outcome, Date.now());
   };
 
   /** Sends, in one local activity, what is due. */
@@ -512,11 +425,6 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
       publishedAttributes = serialized;
     }
     setCurrentDetails(currentDetails(current));
-  };
-
-  const pruneIdempotency = (now: number) => {
-    for (const [key, record] of Object.entries(idempotency))
-      if (now - record.at > IDEMPOTENCY_RETENTION_MS) delete idempotency[key];
   };
 
   const alarm = new Alarm();
@@ -547,30 +455,17 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
       await condition(
         () => allHandlersFinished() && webhookDeliveries.size === 0 && documentRenders.size === 0,
       );
-      if (runtime.pendingEffects.length === 0 && pendingChanges.length === 0 && !changed) {
-        pruneIdempotency(Date.now());
+      if (runtime.pendingEffects.length === 0 && runtime.pendingChanges.length === 0 && !changed)
         await continueAsNew<typeof conventionWorkflow>({
-          carried: {
-            convention: persist(runtime.snapshot),
-            idempotency,
-            pendingEffects: runtime.pendingEffects,
-            sentMessages: runtime.sentMessagesToCarry(),
-            deliveryFailures: deliveryFailures.slice(-50),
-            webhooks,
-            pendingChanges,
-            changeSequence,
-            runs: carried.runs + 1,
-            ...(documentsOn ? { documents } : {}),
-          },
+          carried: runtime.carry(Date.now(), documentsOn ? documents : null),
         });
-      }
       continue;
     }
 
     alarm.setFor(runtime.nextWake(due));
     await Promise.race([
       alarm.rang,
-      condition(() => changed || runtime.pendingEffects.length > 0 || pendingChanges.length > 0),
+      condition(() => changed || runtime.pendingEffects.length > 0 || runtime.pendingChanges.length > 0),
     ]);
   }
   alarm.setFor(null);
@@ -651,42 +546,4 @@ function typedAttributes(values: Omit<SearchAttributeValues, 'partyRoles'>): Sea
     { key: searchAttributes.nextActor, value: values.nextActor },
     { key: searchAttributes.suspended, value: values.suspended },
   ];
-}
-
-/** What no convention can even read: not a request object, or an idempotency key out of its pattern. */
-function malformedRequest(request: unknown): Refusal | null {
-  if (typeof request !== 'object' || request === null || Array.isArray(request))
-    return {
-      code: 'invalid',
-      field: '',
-      message: 'requête attendue: { type, payload, actor, idempotencyKey? }',
-    };
-  const key = (request as { idempotencyKey?: unknown }).idempotencyKey;
-  if (key !== undefined && !(typeof key === 'string' && IDEMPOTENCY_KEY_PATTERN.test(key)))
-    return {
-      code: 'invalid',
-      field: 'idempotencyKey',
-      message: '8 à 128 caractères parmi A-Z a-z 0-9 . _ : -',
-    };
-  return null;
-}
-
-/** A subscription as the API builds it; raw Temporal access must not store anything else. */
-function malformedSubscription(request: unknown): Refusal | null {
-  if (typeof request !== 'object' || request === null || Array.isArray(request))
-    return { code: 'invalid', field: '', message: 'abonnement attendu: { id, url, secret, client }' };
-  const { id, url, secret, client } = request as Record<string, unknown>;
-  if (typeof id !== 'string' || !WEBHOOK_ID_PATTERN.test(id))
-    return {
-      code: 'invalid',
-      field: 'id',
-      message: 'identifiant d’abonnement attendu: « wh- » et 16 chiffres hexadécimaux',
-    };
-  if (typeof url !== 'string' || !/^https?:\/\/[^\s]+$/.test(url))
-    return { code: 'invalid', field: 'url', message: 'URL http(s) attendue' };
-  if (typeof secret !== 'string' || secret.length < 16)
-    return { code: 'invalid', field: 'secret', message: '16 caractères au moins' };
-  if (client !== null && client !== undefined && typeof client !== 'string')
-    return { code: 'invalid', field: 'client', message: 'nom du client attendu' };
-  return null;
 }

@@ -27,6 +27,7 @@ import '../domain/presentation';
 import '../domain/reminders/plan';
 import '../domain/reminders/schedule';
 import '../domain/runtime/convention-runtime';
+import '../domain/runtime/requests';
 import '../domain/temporal-contract';
 
 // The SDK deep-freezes what shared modules export, and stops at an object frozen already. A zod

@@ -150,8 +150,7 @@ export function explainRefusal(snapshot: ConventionSnapshot, event: MachineEvent
 /** External event types that have a transition in the current state (guards aside). */
 export function acceptedEvents(snapshot: ConventionSnapshot): ExternalEventType[] {
   const types = new Set<string>();
-  for (const node of activeNodes(snapshot.value))
-    for (const type of node.transitions.keys()) types.add(type);
+  for (const node of activeNodes(snapshot.value)) for (const type of node.transitions.keys()) types.add(type);
   return (Object.keys(EVENT_LABELS) as ExternalEventType[]).filter((type) => types.has(type));
 }
 

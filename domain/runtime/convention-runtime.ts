@@ -1,10 +1,13 @@
 import { documentAttachments } from '../documents/attachments';
-import type { DocumentRecord } from '../documents/ledger';
+import { summarize, type DocumentRecord } from '../documents/ledger';
+import { requestFingerprint } from '../idempotency';
 import type { LifecycleBehaviour } from '../lifecycle/behaviour';
 import { nextClockWake } from '../lifecycle/clock';
 import {
   decide,
   isTerminated,
+  persist,
+  restore,
   tick,
   type ConventionSnapshot,
   type Decision,
@@ -12,9 +15,27 @@ import {
 } from '../lifecycle/decide';
 import type { Effect } from '../lifecycle/effects';
 import type { ExternalEvent } from '../lifecycle/events';
-import type { MailRequest } from '../mail/mail-request';
+import { phaseOf } from '../lifecycle/phase';
+import type { Refusal } from '../lifecycle/refusal';
+import { conventionView } from '../lifecycle/view';
+import type { MailOutcome, MailRequest } from '../mail/mail-request';
 import { CURRENT_MAIL_BEHAVIOUR, composeEffectMails, type MailBehaviour } from '../mail/notices';
 import { planReminders, type ReminderPlan, type Wake } from '../reminders/plan';
+import { scheduleWithReminders } from '../reminders/schedule';
+import type {
+  CarriedState,
+  ConventionState,
+  DeliveryFailure,
+  EventRequest,
+  EventResult,
+  IdempotencyRecord,
+  StateChange,
+  SubscribeWebhookRequest,
+  WebhookSubscription,
+} from '../temporal-contract';
+
+/** Keys are kept seven years, two full terms: a repeat after a renewal still gets its first answer. */
+const IDEMPOTENCY_RETENTION_MS = 7 * 366 * 24 * 3600 * 1000;
 
 /**
  * One convention's loop in pure code: the clock, the events, what goes out at an instant and when
@@ -39,12 +60,60 @@ export interface Due {
 }
 
 export class ConventionRuntime {
+  /** Answers given, by idempotency key. No prototype: "constructor" or "__proto__" is a key like any other. */
+  readonly idempotency: Record<string, IdempotencyRecord> = Object.create(null) as Record<
+    string,
+    IdempotencyRecord
+  >;
+  readonly webhooks: WebhookSubscription[] = [];
+  /** Changes of state not yet handed to the webhook deliveries. */
+  readonly pendingChanges: StateChange[] = [];
+  changeSequence = 0;
+  readonly deliveryFailures: DeliveryFailure[] = [];
+  /** Runs before this one (each renewal continues as new). */
+  runs = 0;
+
   constructor(
     public snapshot: ConventionSnapshot,
     readonly pendingEffects: Effect[] = [],
     readonly sentMessages: Record<string, number> = {},
     private readonly behaviour: RuntimeBehaviour = {},
   ) {}
+
+  /** A run continued from the previous one's carried state. */
+  static resume(carried: CarriedState, behaviour: RuntimeBehaviour = {}): ConventionRuntime {
+    const runtime = new ConventionRuntime(
+      restore(carried.convention),
+      [...carried.pendingEffects],
+      { ...carried.sentMessages },
+      behaviour,
+    );
+    Object.assign(runtime.idempotency, carried.idempotency);
+    runtime.webhooks.push(...carried.webhooks);
+    runtime.pendingChanges.push(...carried.pendingChanges);
+    runtime.changeSequence = carried.changeSequence;
+    runtime.deliveryFailures.push(...carried.deliveryFailures);
+    runtime.runs = carried.runs;
+    return runtime;
+  }
+
+  /** What the next run starts from (a renewal, or a history grown long). */
+  carry(now: number, documents: DocumentRecord[] | null): CarriedState {
+    for (const [key, record] of Object.entries(this.idempotency))
+      if (now - record.at > IDEMPOTENCY_RETENTION_MS) delete this.idempotency[key];
+    return {
+      convention: persist(this.snapshot),
+      idempotency: this.idempotency,
+      pendingEffects: this.pendingEffects,
+      sentMessages: this.sentMessagesToCarry(),
+      deliveryFailures: this.deliveryFailures.slice(-50),
+      webhooks: this.webhooks,
+      pendingChanges: this.pendingChanges,
+      changeSequence: this.changeSequence,
+      runs: this.runs + 1,
+      ...(documents ? { documents } : {}),
+    };
+  }
 
   get context() {
     return this.snapshot.context;
@@ -89,6 +158,102 @@ export class ConventionRuntime {
 
   markSent(mail: MailRequest, at: number): void {
     this.sentMessages[mail.id] = at;
+  }
+
+  /** A message's outcome: sent, and what the mail server refused of it, kept on the convention. */
+  recordOutcome(mail: MailRequest, outcome: MailOutcome, at: number): void {
+    this.markSent(mail, at);
+    const recipients = [...mail.to, ...mail.cc];
+    if (outcome.status === 'rejected')
+      this.deliveryFailures.push({
+        messageId: outcome.messageId,
+        kind: mail.kind,
+        at,
+        recipients: recipients.map((r) => r.partyId ?? 'externe'),
+        reason: outcome.reason,
+      });
+    else if (outcome.status === 'sent' && outcome.rejectedRecipients.length > 0)
+      this.deliveryFailures.push({
+        messageId: outcome.messageId,
+        kind: mail.kind,
+        at,
+        recipients: recipients
+          .filter((r) => outcome.rejectedRecipients.includes(r.email))
+          .map((r) => r.partyId ?? 'externe'),
+        reason: 'adresse(s) refusée(s) par le serveur de messagerie',
+      });
+  }
+
+  /** The answer already given to this request, or the conflict of a key used for another one. */
+  answered(request: EventRequest): { result: EventResult } | { conflict: Refusal } | null {
+    if (!request.idempotencyKey) return null;
+    const record = this.idempotency[request.idempotencyKey];
+    if (!record) return null;
+    if (record.fingerprint !== requestFingerprint(request))
+      return {
+        conflict: {
+          code: 'conflict',
+          field: 'Idempotency-Key',
+          message: `la clé "${request.idempotencyKey}" a déjà servi pour une autre requête`,
+        },
+      };
+    return { result: record.result };
+  }
+
+  /** The answer to a request, for its repeats. */
+  remember(request: EventRequest, result: EventResult, at: number): void {
+    if (request.idempotencyKey)
+      this.idempotency[request.idempotencyKey] = { fingerprint: requestFingerprint(request), at, result };
+  }
+
+  /** A change of state, for the webhook subscribers (none: nothing to keep). */
+  recordChange(previous: ConventionSnapshot, cause: StateChange['cause'], at: number, itemId?: string): void {
+    if (this.webhooks.length === 0) return;
+    const next = conventionView(this.snapshot, at).nextDeadline;
+    this.pendingChanges.push({
+      ...(itemId ? { itemId } : {}),
+      sequence: ++this.changeSequence,
+      conventionId: this.snapshot.context.conventionId,
+      occurredAt: at,
+      cause,
+      phase: phaseOf(this.snapshot),
+      previousPhase: phaseOf(previous),
+      term: this.snapshot.context.term?.number ?? 0,
+      nextDeadline: next ? { kind: next.kind, dueDate: next.dueDate } : null,
+    });
+  }
+
+  /** The changes to deliver now, handed over once. */
+  takeChanges(): StateChange[] {
+    return this.pendingChanges.splice(0);
+  }
+
+  subscribe(request: SubscribeWebhookRequest, at: number): void {
+    const existing = this.webhooks.findIndex((w) => w.id === request.id);
+    const subscription = { ...request, createdAt: at };
+    if (existing >= 0) this.webhooks[existing] = subscription;
+    else this.webhooks.push(subscription);
+  }
+
+  unsubscribe(id: string): boolean {
+    const index = this.webhooks.findIndex((w) => w.id === id);
+    if (index >= 0) this.webhooks.splice(index, 1);
+    return index >= 0;
+  }
+
+  /** The state the API, the CLI and the Web UI read. */
+  state(now: number, run: ConventionState['run'], documents: readonly DocumentRecord[]): ConventionState {
+    const view = conventionView(this.snapshot, now);
+    return {
+      ...view,
+      schedule: scheduleWithReminders(view, this.snapshot, now, this.sentMessages),
+      deliveryFailures: this.deliveryFailures,
+      webhooks: this.webhooks.map(({ secret: _secret, ...rest }) => rest),
+      changeSequence: this.changeSequence,
+      sentMessages: Object.keys(this.sentMessages).length,
+      run,
+      documents: summarize(documents),
+    };
   }
 
   /** The effects whose notices went out are done with. */

@@ -1,0 +1,79 @@
+import { instantAt } from '../../../domain/calendar/dates';
+import { newConvention, persist } from '../../../domain/lifecycle/decide';
+import { phaseOf } from '../../../domain/lifecycle/phase';
+import { ConventionRuntime } from '../../../domain/runtime/convention-runtime';
+import type { EventRequest, EventResult } from '../../../domain/temporal-contract';
+import { conventionCreate } from '../../support/fixtures';
+
+/** The runtime's own bookkeeping: what the workflow relies on it to keep between events and runs. */
+
+const OPERATOR = { kind: 'operator' } as const;
+const at = instantAt('2026-12-01', '59', 10);
+
+function fresh(): ConventionRuntime {
+  return new ConventionRuntime(newConvention(conventionCreate(), OPERATOR, at));
+}
+
+const submit: EventRequest = {
+  type: 'SUBMIT_DRAFT',
+  payload: {},
+  actor: OPERATOR,
+  idempotencyKey: 'cle-0001',
+};
+const result = (r: ConventionRuntime): EventResult => ({
+  conventionId: r.context.conventionId,
+  event: 'SUBMIT_DRAFT',
+  phase: phaseOf(r.snapshot),
+  term: 0,
+  appliedAt: at,
+  replayed: false,
+});
+
+test('a repeated request gets its first answer; the same key for another request is a conflict', () => {
+  const r = fresh();
+  expect(r.answered(submit)).toBeNull();
+  expect(r.apply({ type: 'SUBMIT_DRAFT', payload: {}, actor: OPERATOR, at }).ok).toBe(true);
+  r.remember(submit, result(r), at);
+  expect(r.answered(submit)).toEqual({ result: result(r) });
+  expect(r.answered({ ...submit, payload: { other: 1 } })).toEqual({
+    conflict: expect.objectContaining({ code: 'conflict', field: 'Idempotency-Key' }),
+  });
+  expect(r.answered({ ...submit, idempotencyKey: undefined })).toBeNull();
+});
+
+test('changes are kept for subscribers only, numbered, and handed over once', () => {
+  const r = fresh();
+  const before = r.snapshot;
+  r.apply({ type: 'SUBMIT_DRAFT', payload: {}, actor: OPERATOR, at });
+  r.recordChange(before, 'SUBMIT_DRAFT', at);
+  expect(r.pendingChanges).toEqual([]);
+  r.subscribe(
+    { id: 'wh-0123456789abcdef', url: 'https://example.org/h', secret: 'x'.repeat(32), client: null },
+    at,
+  );
+  r.recordChange(before, 'SUBMIT_DRAFT', at);
+  r.recordChange(before, 'CLOCK', at);
+  expect(r.takeChanges().map((c) => [c.sequence, c.cause, c.previousPhase, c.phase])).toEqual([
+    [1, 'SUBMIT_DRAFT', 'drafting', 'recruitment'],
+    [2, 'CLOCK', 'drafting', 'recruitment'],
+  ]);
+  expect(r.takeChanges()).toEqual([]);
+  expect(r.unsubscribe('wh-0123456789abcdef')).toBe(true);
+  expect(r.unsubscribe('wh-0123456789abcdef')).toBe(false);
+});
+
+test('the next run starts where this one stopped, without keys older than seven years', () => {
+  const r = fresh();
+  r.remember(submit, result(r), at);
+  r.remember({ ...submit, idempotencyKey: 'ancienne-cle' }, result(r), at - 8 * 366 * 24 * 3600 * 1000);
+  r.sentMessages['convention-59-lille-centre.t0.rappel.x'] = at;
+  const carried = r.carry(at, null);
+  expect(Object.keys(carried.idempotency)).toEqual(['cle-0001']);
+  expect(carried.runs).toBe(1);
+  expect(carried.convention).toEqual(persist(r.snapshot));
+  expect('documents' in carried).toBe(false);
+  const next = ConventionRuntime.resume(carried);
+  expect(next.answered(submit)).toEqual({ result: result(r) });
+  expect(next.sentMessages).toEqual(r.sentMessages);
+  expect(next.runs).toBe(1);
+});
