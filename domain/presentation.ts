@@ -6,7 +6,7 @@ import { EVENT_LABELS, eventSlug } from './lifecycle/events';
 import type { LedgerLine, ConventionView, Deadline } from './lifecycle/view';
 import { DEADLINE_LABELS } from './lifecycle/view';
 import type { TerminationReason } from './lifecycle/context';
-import { frenchMonth } from './mail/content';
+import { frenchMonth, ofFrenchMonth } from './mail/content';
 import { SETTLED_STATUSES } from './lifecycle/term';
 import type { ConventionState } from './temporal-contract';
 
@@ -143,14 +143,8 @@ function deadlineLabel(view: ConventionView, deadline: Deadline): string {
   return year ? `${DEADLINE_LABELS[deadline.kind]}, année ${year[1]}` : DEADLINE_LABELS[deadline.kind];
 }
 
-/** "de mars 2027", "d’avril 2027". */
-function ofMonth(yearMonth: string): string {
-  const month = frenchMonth(yearMonth);
-  return /^[aeiouyâéèêîôû]/i.test(month) ? `d’${month}` : `de ${month}`;
-}
-
 function ledgerLabel(item: Pick<LedgerLine, 'kind' | 'month' | 'termYear'>): string {
-  if (item.kind === 'salary') return `Versement du salaire ${ofMonth(item.month ?? '')}`;
+  if (item.kind === 'salary') return `Versement du salaire ${ofFrenchMonth(item.month ?? '')}`;
   if (item.kind === 'state-participation') return `Participation annuelle de l’État, année ${item.termYear}`;
   return `Contribution annuelle d’un cofinanceur, année ${item.termYear}`;
 }
@@ -186,8 +180,8 @@ function overdueSummary(view: ConventionView): string[] {
     const sorted = [...months].sort();
     const span =
       sorted.length === 1
-        ? `salaire ${ofMonth(sorted[0]!)}`
-        : `${sorted.length} salaires, ${ofMonth(sorted[0]!)} à ${frenchMonth(sorted[sorted.length - 1]!)}`;
+        ? `salaire ${ofFrenchMonth(sorted[0]!)}`
+        : `${sorted.length} salaires, ${ofFrenchMonth(sorted[0]!)} à ${frenchMonth(sorted[sorted.length - 1]!)}`;
     return `${span} (${payer})`;
   });
   return [...lines, ...others];

@@ -30,6 +30,12 @@ export function frenchMonth(yearMonth: string): string {
   return `${FRENCH_MONTHS[Number(month) - 1] ?? month} ${year}`;
 }
 
+/** "de mars 2027", "d’avril 2027": the month with its preposition, elided before a vowel. */
+export function ofFrenchMonth(yearMonth: string): string {
+  const month = frenchMonth(yearMonth);
+  return /^[aeiouyâéèêîôû]/i.test(month) ? `d’${month}` : `de ${month}`;
+}
+
 export function dated(date: CivilDate): { date: CivilDate; dateText: string } {
   return { date, dateText: formatFrenchDate(date) };
 }

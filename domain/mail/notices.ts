@@ -5,7 +5,15 @@ import { signatoryPartyIds } from '../convention/completeness';
 import { unsettledLines } from '../lifecycle/term';
 import { mailAction } from './actions';
 import { meetingIcs } from './calendar-entries';
-import { conventionHeader, dated, formatEuros, frenchMonth, frenchTime, mailId, type Fact } from './content';
+import {
+  conventionHeader,
+  dated,
+  formatEuros,
+  frenchTime,
+  ofFrenchMonth,
+  mailId,
+  type Fact,
+} from './content';
 import type { MailRequest } from './mail-request';
 import {
   addressing,
@@ -44,7 +52,7 @@ export const PLANNED_NOTICES: readonly NoticeKind[] = ['in-force', 'concertation
 function ledgerLabel(context: ConventionContext, itemId: string): string {
   const item = context.ledger.find((i) => i.id === itemId);
   if (!item) return itemId;
-  if (item.kind === 'salary') return `salaire de ${frenchMonth(item.month ?? '')}`;
+  if (item.kind === 'salary') return `salaire ${ofFrenchMonth(item.month ?? '')}`;
   if (item.kind === 'state-participation') return `participation de l’État, année ${item.termYear}`;
   return `contribution de ${organisations(context, [item.payerPartyId])}, année ${item.termYear}`;
 }

@@ -16,6 +16,7 @@ import {
   frenchMonth,
   frenchTime,
   mailId,
+  ofFrenchMonth,
   type Fact,
 } from '../mail/content';
 import type { IcsEvent, MailRequest, Recipient } from '../mail/mail-request';
@@ -313,7 +314,7 @@ function startReminders(p: Planning, deadline: Deadline): LadderPlan[] {
 }
 
 function paymentLabel(context: ConventionContext, item: LedgerItem): string {
-  if (item.kind === 'salary') return `versement du salaire de ${frenchMonth(item.month ?? '')}`;
+  if (item.kind === 'salary') return `versement du salaire ${ofFrenchMonth(item.month ?? '')}`;
   if (item.kind === 'state-participation') return `participation de l’État, année ${item.termYear}`;
   const payer = context.data.parties[item.payerPartyId]?.organisation ?? item.payerPartyId;
   return `contribution de ${payer}, année ${item.termYear}`;

@@ -26,6 +26,8 @@ test('the schedule lists the first reminders, and the loop sends those very ones
     expect(r.rung).toMatch(/^(avant|apres|avis)/);
   }
   expect(planned.some((r) => r.id.includes('.t1.rappel.'))).toBe(true);
+  // French elides "de" before a vowel: "d’avril", never "de avril".
+  expect(planned.map((r) => r.label)).toContain('versement du salaire d’avril 2027');
 
   // Nothing is paid or decided: the loop, run to the last planned instant, sends each of them then,
   // and no reminder that the schedule did not announce.
