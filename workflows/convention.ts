@@ -18,13 +18,7 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { ConventionActivities } from '../activities';
-import {
-  checkSignedDocument,
-  describeRecord,
-  missingDocuments,
-  type DocumentRecord,
-  type SignedDocumentClaim,
-} from '../domain/documents/ledger';
+import { describeRecord } from '../domain/documents/ledger';
 import { decide, isTerminated, newConvention, persist, tick } from '../domain/lifecycle/decide';
 import type { LifecycleBehaviour } from '../domain/lifecycle/behaviour';
 import type { ExternalEvent } from '../domain/lifecycle/events';
@@ -133,9 +127,13 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
   // commands came out in another order than the history's.
   const handlersFirst = patched('handlers-before-loop');
   const handlersSettled = () => (handlersFirst ? condition(allHandlersFinished) : Promise.resolve());
-  const documents: DocumentRecord[] = [...(carried.documents ?? [])];
   const documentRenders = new Map<string, Promise<void>>();
-  const runtime = ConventionRuntime.resume(carried, { lifecycle: applying, mail: mailBehaviour });
+  const runtime = ConventionRuntime.resume(carried, {
+    lifecycle: applying,
+    mail: mailBehaviour,
+    documents: documentsOn,
+  });
+  const documents = runtime.documents;
   const webhookDeliveries = new Set<Promise<void>>();
   // Each pending delivery's scope, by subscription: an unsubscription cancels them (and their retries).
   const deliveryScopes = new Map<string, Set<CancellationScope>>();
@@ -155,11 +153,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
   };
 
   const state = (): ConventionState =>
-    runtime.state(
-      Date.now(),
-      { number: runtime.runs + 1, historyLength: workflowInfo().historyLength },
-      documents,
-    );
+    runtime.state(Date.now(), { number: runtime.runs + 1, historyLength: workflowInfo().historyLength });
 
   /** Renders, beside the main loop, each version whose hash is not known yet. */
   const renderPending = () => {
@@ -181,26 +175,9 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
   /** Adds the versions the convention's state calls for (docs/documents.md) and starts their rendering. */
   const reconcileDocuments = (now: number) => {
     if (!documentsOn) return;
-    const added = missingDocuments(runtime.snapshot.context, phaseOf(runtime.snapshot), documents, now);
-    if (added.length > 0) {
-      documents.push(...added);
-      changed = true;
-    }
+    if (runtime.addMissingDocuments(now)) changed = true;
     renderPending();
   };
-
-  /** What a SIGN names of the document it signs; a value of the wrong type is left to the schema. */
-  const claimOf = (payload: unknown): SignedDocumentClaim => {
-    const p = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
-    return {
-      ...(typeof p.documentVersion === 'number' ? { documentVersion: p.documentVersion } : {}),
-      ...(typeof p.documentSha256 === 'string' ? { documentSha256: p.documentSha256 } : {}),
-    };
-  };
-  const bindsDocument = (request: EventRequest) =>
-    documentsOn &&
-    request.type === 'SIGN' &&
-    phaseOf(tick(runtime.snapshot, Date.now(), applying).snapshot) === 'signature';
 
   // The line a payment, a non-payment or a write-off is about, for the receivers of the change.
   const ledgerItemOf = (payload: unknown): string | undefined => {
@@ -227,15 +204,13 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
       const known = knownRequest(request);
       if (known) return { ...known, replayed: true };
       let event = toEvent(request);
-      if (bindsDocument(request)) {
+      if (runtime.bindsDocument(request, Date.now())) {
         // A SIGN binds to the current version's hash: wait for the worker to have rendered it.
-        let check = checkSignedDocument(documents, claimOf(request.payload));
+        let check = runtime.documentCheck(request);
         if (check.status === 'pending') {
           renderPending();
-          await condition(
-            () => checkSignedDocument(documents, claimOf(request.payload)).status !== 'pending',
-          );
-          check = checkSignedDocument(documents, claimOf(request.payload));
+          await condition(() => runtime.documentCheck(request).status !== 'pending');
+          check = runtime.documentCheck(request);
         }
         if (check.status === 'refused')
           throw refusalFailure({ ...check.refusal, phase: phaseOf(runtime.snapshot) });
@@ -279,8 +254,8 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
         if (knownRequest(request)) return;
         if (isTerminated(runtime.snapshot))
           throw refusalFailure({ code: 'refused', message: 'la convention est terminée' });
-        if (bindsDocument(request)) {
-          const check = checkSignedDocument(documents, claimOf(request.payload));
+        if (runtime.bindsDocument(request, Date.now())) {
+          const check = runtime.documentCheck(request);
           if (check.status === 'refused')
             throw refusalFailure({ ...check.refusal, phase: phaseOf(runtime.snapshot) });
           // Accepted, the SIGN would wait for the rendering, and the main loop with it: refused for
@@ -433,7 +408,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     advanceClock(Date.now());
     dispatchChanges();
     reconcileDocuments(Date.now());
-    const due = runtime.due(Date.now(), documentsOn ? documents : null);
+    const due = runtime.due(Date.now());
     await deliver(due);
     await handlersSettled();
     runtime.settle(due);
@@ -457,7 +432,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
       );
       if (runtime.pendingEffects.length === 0 && runtime.pendingChanges.length === 0 && !changed)
         await continueAsNew<typeof conventionWorkflow>({
-          carried: runtime.carry(Date.now(), documentsOn ? documents : null),
+          carried: runtime.carry(Date.now()),
         });
       continue;
     }

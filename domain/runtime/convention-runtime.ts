@@ -1,5 +1,11 @@
 import { documentAttachments } from '../documents/attachments';
-import { summarize, type DocumentRecord } from '../documents/ledger';
+import {
+  checkSignedDocument,
+  missingDocuments,
+  summarize,
+  type DocumentRecord,
+  type SignedDocumentClaim,
+} from '../documents/ledger';
 import { requestFingerprint } from '../idempotency';
 import type { LifecycleBehaviour } from '../lifecycle/behaviour';
 import { nextClockWake } from '../lifecycle/clock';
@@ -37,17 +43,12 @@ import type {
 /** Keys are kept seven years, two full terms: a repeat after a renewal still gets its first answer. */
 const IDEMPOTENCY_RETENTION_MS = 7 * 366 * 24 * 3600 * 1000;
 
-/**
- * One convention's loop in pure code: the clock, the events, what goes out at an instant and when
- * to wake next. The workflow wires Temporal's timer, updates and local activity to it; the
- * simulations and the fault suite's model drive it through time without Temporal. No I/O, no
- * clock of its own: every instant is given.
- */
-
 export interface RuntimeBehaviour {
   /** How the clock and the events apply (the workflow's patches; the current rules by default). */
   lifecycle?: LifecycleBehaviour;
   mail?: MailBehaviour;
+  /** Versions of the text, bound to signatures (docs/documents.md); runs recorded before keep none. */
+  documents?: boolean;
 }
 
 /** What goes out at one instant, and what the loop needs after it. */
@@ -59,6 +60,13 @@ export interface Due {
   plan: ReminderPlan;
 }
 
+/**
+ * One convention's loop in pure code: the clock, the events, what goes out at an instant and when
+ * to wake next, with the bookkeeping a run keeps (idempotency keys, changes for webhook
+ * subscribers, delivery failures, versions of the text) and carries into the next. The workflow
+ * wires Temporal's timer, updates and activities to it; the simulations and the fault suite's
+ * model drive it through time without Temporal. No I/O, no clock of its own: every instant is given.
+ */
 export class ConventionRuntime {
   /** Answers given, by idempotency key. No prototype: "constructor" or "__proto__" is a key like any other. */
   readonly idempotency: Record<string, IdempotencyRecord> = Object.create(null) as Record<
@@ -72,6 +80,8 @@ export class ConventionRuntime {
   readonly deliveryFailures: DeliveryFailure[] = [];
   /** Runs before this one (each renewal continues as new). */
   runs = 0;
+  /** The versions of the text and the yearly reports; the workflow renders them and sets their hash. */
+  readonly documents: DocumentRecord[] = [];
 
   constructor(
     public snapshot: ConventionSnapshot,
@@ -94,11 +104,12 @@ export class ConventionRuntime {
     runtime.changeSequence = carried.changeSequence;
     runtime.deliveryFailures.push(...carried.deliveryFailures);
     runtime.runs = carried.runs;
+    runtime.documents.push(...(carried.documents ?? []));
     return runtime;
   }
 
   /** What the next run starts from (a renewal, or a history grown long). */
-  carry(now: number, documents: DocumentRecord[] | null): CarriedState {
+  carry(now: number): CarriedState {
     for (const [key, record] of Object.entries(this.idempotency))
       if (now - record.at > IDEMPOTENCY_RETENTION_MS) delete this.idempotency[key];
     return {
@@ -111,7 +122,7 @@ export class ConventionRuntime {
       pendingChanges: this.pendingChanges,
       changeSequence: this.changeSequence,
       runs: this.runs + 1,
-      ...(documents ? { documents } : {}),
+      ...(this.behaviour.documents ? { documents: this.documents } : {}),
     };
   }
 
@@ -139,8 +150,9 @@ export class ConventionRuntime {
     return decision;
   }
 
-  /** What goes out at `now`; with `documents`, a notice carries the documents it sends. */
-  due(now: number, documents: readonly DocumentRecord[] | null = null): Due {
+  /** What goes out at `now`; with documents, a notice carries those it sends. */
+  due(now: number): Due {
+    const documents = this.behaviour.documents ? this.documents : null;
     const mailBehaviour = this.behaviour.mail ?? CURRENT_MAIL_BEHAVIOUR;
     const effects = this.pendingEffects.length;
     const notices = this.pendingEffects.flatMap((effect) => {
@@ -241,8 +253,30 @@ export class ConventionRuntime {
     return index >= 0;
   }
 
+  /** Adds the versions the convention's state calls for (docs/documents.md): true if any was. */
+  addMissingDocuments(now: number): boolean {
+    if (!this.behaviour.documents) return false;
+    const added = missingDocuments(this.snapshot.context, phaseOf(this.snapshot), this.documents, now);
+    this.documents.push(...added);
+    return added.length > 0;
+  }
+
+  /** Whether a SIGN binds to the current text: documents have versions, and signatures are awaited. */
+  bindsDocument(request: EventRequest, now: number): boolean {
+    return (
+      !!this.behaviour.documents &&
+      request.type === 'SIGN' &&
+      phaseOf(tick(this.snapshot, now, this.behaviour.lifecycle).snapshot) === 'signature'
+    );
+  }
+
+  /** How what a SIGN names of the document (version, hash) stands against the versions of the text. */
+  documentCheck(request: EventRequest): ReturnType<typeof checkSignedDocument> {
+    return checkSignedDocument(this.documents, claimOf(request.payload));
+  }
+
   /** The state the API, the CLI and the Web UI read. */
-  state(now: number, run: ConventionState['run'], documents: readonly DocumentRecord[]): ConventionState {
+  state(now: number, run: ConventionState['run']): ConventionState {
     const view = conventionView(this.snapshot, now);
     return {
       ...view,
@@ -252,7 +286,7 @@ export class ConventionRuntime {
       changeSequence: this.changeSequence,
       sentMessages: Object.keys(this.sentMessages).length,
       run,
-      documents: summarize(documents),
+      documents: summarize(this.documents),
     };
   }
 
@@ -282,7 +316,16 @@ export class ConventionRuntime {
   }
 }
 
-export function earliest(a: Wake | null, b: Wake | null): Wake | null {
+/** What a SIGN names of the document it signs; a value of the wrong type is left to the schema. */
+function claimOf(payload: unknown): SignedDocumentClaim {
+  const p = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
+  return {
+    ...(typeof p.documentVersion === 'number' ? { documentVersion: p.documentVersion } : {}),
+    ...(typeof p.documentSha256 === 'string' ? { documentSha256: p.documentSha256 } : {}),
+  };
+}
+
+function earliest(a: Wake | null, b: Wake | null): Wake | null {
   if (!a) return b;
   if (!b) return a;
   return a.at <= b.at ? a : b;

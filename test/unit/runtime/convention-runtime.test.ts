@@ -67,7 +67,7 @@ test('the next run starts where this one stopped, without keys older than seven 
   r.remember(submit, result(r), at);
   r.remember({ ...submit, idempotencyKey: 'ancienne-cle' }, result(r), at - 8 * 366 * 24 * 3600 * 1000);
   r.sentMessages['convention-59-lille-centre.t0.rappel.x'] = at;
-  const carried = r.carry(at, null);
+  const carried = r.carry(at);
   expect(Object.keys(carried.idempotency)).toEqual(['cle-0001']);
   expect(carried.runs).toBe(1);
   expect(carried.convention).toEqual(persist(r.snapshot));
