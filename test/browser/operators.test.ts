@@ -209,11 +209,12 @@ const TIMER_SUMMARY =
   /Rappel: .+ — \S+ \S+ \S+ \d{4}|(Prise d’effet|Ouverture de la concertation|Échéance).+\(\S+ \S+ \S+ \d{4}\)/;
 
 /** Opens a convention's Event History, compact view: one line per timer, activity or event. */
-async function compactHistory(workflowId: string, waitFor: string): Promise<string> {
+/** The compact history once every awaited text is shown: the UI renders its rows as they load. */
+async function compactHistory(workflowId: string, ...waitFor: string[]): Promise<string> {
   await page.goto(workflowUrl(stack.uiUrl, workflowId));
   await page.getByTestId('history-tab').click();
   await page.getByRole('button', { name: 'Compact' }).click();
-  await page.getByText(waitFor).first().waitFor();
+  for (const text of waitFor) await page.getByText(text).first().waitFor();
   return bodyText();
 }
 
@@ -235,7 +236,12 @@ test('timers and activities carry French summaries in the timeline and the histo
   });
 
   // Each email sent, with its French summary (the timeline names only the activity).
-  const history = await compactHistory(c.active59!.id, 'Envoi du bilan au procureur — année 1');
+  const history = await compactHistory(
+    c.active59!.id,
+    'Envoi du bilan au procureur — année 1',
+    'Information de l’ANISCG du recrutement',
+    'Avis aux parties — Convention signée par toutes les parties',
+  );
   expect(history).toContain('Information de l’ANISCG du recrutement');
   expect(history).toContain('Avis aux parties — Convention signée par toutes les parties');
   await screenshot(page, '08-historique-compact', {
