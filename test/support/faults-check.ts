@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Client } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import type { HistoryEntry } from '../../domain/lifecycle/context';
@@ -199,4 +200,82 @@ export async function workflowTaskProblems(
     }
   }
   return { failed, timedOut };
+}
+
+/** Every run's history as recorded, oldest run first. */
+async function runHistories(client: Client, conventionId: string) {
+  const runs = [];
+  let runId: string | undefined;
+  for (;;) {
+    const history = await client.workflow.getHandle(conventionId, runId).fetchHistory();
+    runs.unshift({ runId: runId ?? 'dernier', history });
+    runId =
+      history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
+    if (!runId) return runs;
+  }
+}
+
+/** The events around the one a replay stumbled on, compactly: what a failure message can carry. */
+function eventsAround(history: temporal.api.history.v1.IHistory, eventId: number): string {
+  const types = temporal.api.enums.v1.EventType;
+  const events = history.events ?? [];
+  const first = Number(events[0]?.eventTime?.seconds ?? 0);
+  return events
+    .filter((e) => Math.abs(Number(e.eventId) - eventId) <= 24)
+    .map((e) => {
+      const name = (types[e.eventType ?? 0] ?? String(e.eventType)).replace(/^EVENT_TYPE_/, '');
+      const at = Number(e.eventTime?.seconds ?? 0) - first + (e.eventTime?.nanos ?? 0) / 1e9;
+      const marker = e.markerRecordedEventAttributes?.markerName ?? '';
+      const accepted = e.workflowExecutionUpdateAcceptedEventAttributes;
+      const update = accepted ? `seq ${Number(accepted.acceptedRequestSequencingEventId)}` : '';
+      return `${Number(e.eventId)} ${name} +${at.toFixed(3)}s ${marker}${update}`.trim();
+    })
+    .join(' | ');
+}
+
+/**
+ * Replays every run of every convention on a worker with no cache, as a restarted worker would:
+ * a history that cannot be replayed fails here even if no worker happened to need it during the run.
+ */
+export async function replayEveryHistory(
+  client: Client,
+  conventionIds: string[],
+  options: { bundlePath: string; encryptionKeys: string },
+): Promise<{ replayed: number; failures: string[] }> {
+  const histories = [];
+  for (const conventionId of conventionIds)
+    for (const run of await runHistories(client, conventionId))
+      histories.push({ workflowId: `${conventionId}/${run.runId}`, conventionId, history: run.history });
+  // FAULTS_KEEP_HISTORIES=1 keeps them all, to study a run's histories by hand.
+  if (process.env.FAULTS_KEEP_HISTORIES === '1')
+    for (const { workflowId, history } of histories) {
+      const path = join('test-results', 'faults', 'histories', `${workflowId.replace('/', '.')}.json`);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, historyToJSON(history));
+    }
+  const failures: string[] = [];
+  for await (const result of Worker.runReplayHistories(
+    {
+      workflowBundle: { codePath: options.bundlePath },
+      dataConverter: client.options.dataConverter,
+      replayName: 'faults-replay',
+    },
+    histories.map(({ workflowId, history }) => ({ workflowId, history })),
+  )) {
+    if (!result.error) continue;
+    const { conventionId, history } = histories.find((h) => h.workflowId === result.workflowId)!;
+    const path = join('test-results', 'faults', `${conventionId}.replay-failure.history.json`);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, historyToJSON(history));
+    await writeFile(`${path}.keys`, options.encryptionKeys);
+    const message = result.error.message;
+    const eventId = Number(/HistoryEvent\(id: (\d+)/.exec(message)?.[1] ?? NaN);
+    failures.push(
+      `${result.workflowId}: ${message.slice(0, 700)}; historique: ${path}` +
+        (Number.isFinite(eventId)
+          ? `; autour de l’événement ${eventId}: ${eventsAround(history, eventId)}`
+          : ''),
+    );
+  }
+  return { replayed: histories.length, failures };
 }

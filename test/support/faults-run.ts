@@ -16,6 +16,7 @@ import {
   judgeConventions,
   judgeMails,
   possibleDuplicatesLogged,
+  replayEveryHistory,
   workflowTaskProblems,
   type ConventionVerdict,
   type MailVerdict,
@@ -200,6 +201,11 @@ export async function runFleetUnderFaults(options: {
     await stack.temporalClient(),
     verdicts.map((v) => v.conventionId),
   );
+  const replay = await replayEveryHistory(
+    await stack.temporalClient(),
+    verdicts.map((v) => v.conventionId),
+    { bundlePath: path.join(ROOT, 'dist', 'workflow-bundle.js'), encryptionKeys: stack.encryptionKeys },
+  );
 
   const steps = results.flatMap((r) => r.steps);
   const count = (kind: string) => injector.injected.filter((f) => f.kind === kind).length;
@@ -251,6 +257,7 @@ export async function runFleetUnderFaults(options: {
       relayRefusals: stack.relay.refusals,
     },
     workflowTasks: { failed: tasks.failed.length, timedOut: tasks.timedOut },
+    historiesReplayed: { runs: replay.replayed, failed: replay.failures.length },
   };
   const details = {
     faults: injector.injected,
@@ -270,6 +277,7 @@ export async function runFleetUnderFaults(options: {
     unexpected: mails.unexpected,
     wrongRecipients: mails.wrongRecipients,
     workflowTaskFailures: tasks.failed,
+    replayFailures: replay.failures,
   };
   const resultsDir = path.join(ROOT, 'test-results', 'faults');
   fs.mkdirSync(resultsDir, { recursive: true });
@@ -298,6 +306,8 @@ export function expectNothingLostNothingTwice({ details, mandatory }: FleetRun):
   // Exactly once, except the documented residual window, which the mailer flags.
   expect(details.unexplainedDuplicates).toEqual([]);
   expect(details.workflowTaskFailures).toEqual([]);
+  // Every history replays on a worker that has none of it in cache.
+  expect(details.replayFailures).toEqual([]);
   for (const { kind, injected } of mandatory)
     expect({ kind, injected: injected > 0 }).toEqual({ kind, injected: true });
 }
