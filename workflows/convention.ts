@@ -51,13 +51,28 @@ import {
  * Emails go out as one local activity per wake-up, with every message due at that moment: a
  * reminder then costs a marker in the history instead of a scheduled activity and a second
  * workflow task, which keeps a whole term well under a thousand events. Transient SMTP failures
- * (4xx, connection lost) retry with backoff, beyond a minute through durable timers; permanent
- * ones (5xx) come back as `rejected` outcomes, recorded on the convention.
+ * (4xx, connection lost) retry with backoff; permanent ones (5xx) come back as `rejected`
+ * outcomes, recorded on the convention.
+ */
+const mailOptions = {
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
+} as const;
+/**
+ * Every retry waits on a durable timer (each backoff is over the threshold). Retried inside the
+ * worker, as runs recorded before are for a minute, a relay down held the workflow task open:
+ * transitions sent meanwhile waited for its heartbeats, and those heartbeats are tasks without
+ * commands, which the SDK's replay has been known to group with the next task otherwise than the
+ * run did (temporalio/sdk-core, workflow task chunking).
  */
 const { sendMails } = proxyLocalActivities<ConventionActivities>({
-  startToCloseTimeout: '2 minutes',
+  ...mailOptions,
+  localRetryThreshold: '1 second',
+});
+/** Runs recorded before: retried inside the worker for a minute. */
+const { sendMails: sendMailsRetryingInWorker } = proxyLocalActivities<ConventionActivities>({
+  ...mailOptions,
   localRetryThreshold: '1 minute',
-  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
 });
 
 const { deliverWebhook } = proxyActivities<ConventionActivities>({
@@ -127,6 +142,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
   // commands came out in another order than the history's.
   const handlersFirst = patched('handlers-before-loop');
   const handlersSettled = () => (handlersFirst ? condition(allHandlersFinished) : Promise.resolve());
+  const send = patched('mail-retries-by-timer') ? sendMails : sendMailsRetryingInWorker;
   const documentRenders = new Map<string, Promise<void>>();
   const runtime = ConventionRuntime.resume(carried, {
     lifecycle: applying,
@@ -380,7 +396,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
   const deliver = async ({ mails: batch }: Due) => {
     if (batch.length === 0) return;
     const issuedAt = Date.now();
-    const outcomes = await sendMails.executeWithOptions({ summary: batchSummary(batch) }, [
+    const outcomes = await send.executeWithOptions({ summary: batchSummary(batch) }, [
       batch.map((mail) => ({ ...mail, issuedAt })),
     ]);
     batch.forEach((mail, i) => recordOutcome(mail, outcomes[i]!));

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Worker } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
 import { createActivities, type ConventionActivities } from '../../activities';
 import { createDocumentRenderer } from '../../activities/documents/render';
 import { createMailer, type MailConfig } from '../../activities/mail/mailer';
@@ -140,6 +141,16 @@ test('a relay refusing for a while (451): every message delivered once it comes 
     expect([...got.values()].every((n) => n === 1)).toBe(true);
     const state = await h.conventions.get(conventionId);
     expect(state.deliveryFailures).toEqual([]);
+    // Each retry waited on a durable timer, after a marker of the failed attempt, instead of
+    // retrying inside the worker with the workflow task held open meanwhile.
+    const { events = [] } = await h.env.client.workflow.getHandle(conventionId).fetchHistory();
+    const type = temporal.api.enums.v1.EventType;
+    const attempts = events.filter(
+      (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+    );
+    const backoffs = events.filter((e) => e.eventType === type.EVENT_TYPE_TIMER_STARTED && !e.userMetadata);
+    expect(backoffs).toHaveLength(3);
+    expect(attempts.length).toBeGreaterThanOrEqual(4);
     console.log(`Refus temporaire: ${h.sink.refusals} refus, ${got.size} messages reçus, aucun en double`);
     await h.env.client.workflow.getHandle(conventionId).terminate('fin du test');
   });
