@@ -13,6 +13,7 @@ import {
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -182,6 +183,17 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
         );
         record.rendered = rendered;
         changed = true;
+        // The task that learns the hash records it, so that it is never a task without commands:
+        // the SDK's replay may merge such a task with the next one (a SIGN, often), and run the
+        // update before the rendering it came after.
+        if (patched('rendering-in-memo'))
+          upsertMemo({
+            [`document:${record.key}`]: {
+              version: record.version,
+              sha256: rendered.sha256,
+              pages: rendered.pages,
+            },
+          });
       })();
       documentRenders.set(record.key, render);
       void render.finally(() => documentRenders.delete(record.key));

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { temporal } from '@temporalio/proto';
 import { createDocumentRenderer } from '../../activities/documents/render';
 import { signatoryPartyIds } from '../../domain/convention/completeness';
 import { conventionRecord, reportRecord } from '../../domain/documents/ledger';
@@ -86,6 +87,21 @@ test('a life of versions: signed, refused, reopened, attached, renewed', async (
       renderer: renderer.revision,
     });
     const hash1 = file1.sha256;
+    // The hash is in the workflow's memo, and the task that learnt it recorded that (a command):
+    // a task without commands may be merged with the next one when a restarted worker replays.
+    const description = await h.env.client.workflow.getHandle(life.conventionId).describe();
+    expect(description.memo).toMatchObject({
+      [`document:${record1.key}`]: { version: 1, sha256: hash1, pages: file1.pages },
+    });
+    const events = (await h.env.client.workflow.getHandle(life.conventionId).fetchHistory()).events ?? [];
+    const renderedAt = events.findIndex((e) => e.activityTaskCompletedEventAttributes);
+    const nextCompleted = events.findIndex(
+      (e, i) =>
+        i > renderedAt && e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+    );
+    expect(events[nextCompleted + 1]?.eventType).not.toBe(
+      temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+    );
 
     await life.goTo('2027-01-05');
     const signature = {

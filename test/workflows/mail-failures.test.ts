@@ -143,7 +143,7 @@ test('a relay refusing for a while (451): every message delivered once it comes 
     expect(state.deliveryFailures).toEqual([]);
     // Each retry waited on a durable timer, after a marker of the failed attempt, instead of
     // retrying inside the worker with the workflow task held open meanwhile.
-    const { events = [] } = await h.env.client.workflow.getHandle(conventionId).fetchHistory();
+    const events = (await h.env.client.workflow.getHandle(conventionId).fetchHistory()).events ?? [];
     const type = temporal.api.enums.v1.EventType;
     const attempts = events.filter(
       (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
