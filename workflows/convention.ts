@@ -29,7 +29,7 @@ import type { MailOutcome, MailRequest } from '../domain/mail/mail-request';
 import type { MailBehaviour } from '../domain/mail/notices';
 import { currentDetails, searchAttributeValues, type SearchAttributeValues } from '../domain/presentation';
 import { ConventionRuntime, type Due } from '../domain/runtime/convention-runtime';
-import { malformedRequest, malformedSubscription } from '../domain/runtime/requests';
+import { malformedRequest, malformedSubscription, malformedUnsubscription } from '../domain/runtime/requests';
 import type { Wake } from '../domain/reminders/plan';
 import {
   applyEventUpdate,
@@ -334,8 +334,8 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     {
       // Without it, a junk argument throws in the handler and fails the workflow task, for good.
       validator: (request: { id: string }) => {
-        if (typeof request !== 'object' || request === null || typeof request.id !== 'string')
-          throw refusalFailure({ code: 'invalid', field: 'id', message: 'identifiant d’abonnement attendu' });
+        const malformed = malformedUnsubscription(request);
+        if (malformed) throw refusalFailure(malformed);
       },
     },
   );
@@ -399,9 +399,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
   );
   const recordOutcome = (mail: MailRequest, outcome: MailOutcome) => {
     // Not a command: nothing in the history changes, and a replay does not count again.
-    if (outcome.status === 'rejected' || (outcome.status === 'sent' && outcome.rejectedRecipients.length > 0))
-      refusedEmails.add(1, { kind: mail.kind });
-    runtime.recordOutcome(mail, outcome, Date.now());
+    if (runtime.recordOutcome(mail, outcome, Date.now())) refusedEmails.add(1, { kind: mail.kind });
   };
 
   /** Sends, in one local activity, what is due. */

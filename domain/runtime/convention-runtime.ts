@@ -172,28 +172,31 @@ export class ConventionRuntime {
     this.sentMessages[mail.id] = at;
   }
 
-  /** A message's outcome: sent, and what the mail server refused of it, kept on the convention. */
-  recordOutcome(mail: MailRequest, outcome: MailOutcome, at: number): void {
+  /**
+   * A message's outcome: sent, and what the mail server refused of it, kept on the convention.
+   * True when something was refused (the whole message, or some of its recipients).
+   */
+  recordOutcome(mail: MailRequest, outcome: MailOutcome, at: number): boolean {
     this.markSent(mail, at);
     const recipients = [...mail.to, ...mail.cc];
-    if (outcome.status === 'rejected')
-      this.deliveryFailures.push({
-        messageId: outcome.messageId,
-        kind: mail.kind,
-        at,
-        recipients: recipients.map((r) => r.partyId ?? 'externe'),
-        reason: outcome.reason,
-      });
-    else if (outcome.status === 'sent' && outcome.rejectedRecipients.length > 0)
-      this.deliveryFailures.push({
-        messageId: outcome.messageId,
-        kind: mail.kind,
-        at,
-        recipients: recipients
-          .filter((r) => outcome.rejectedRecipients.includes(r.email))
-          .map((r) => r.partyId ?? 'externe'),
-        reason: 'adresse(s) refusée(s) par le serveur de messagerie',
-      });
+    const refused =
+      outcome.status === 'rejected'
+        ? { recipients, reason: outcome.reason }
+        : outcome.status === 'sent' && outcome.rejectedRecipients.length > 0
+          ? {
+              recipients: recipients.filter((r) => outcome.rejectedRecipients.includes(r.email)),
+              reason: 'adresse(s) refusée(s) par le serveur de messagerie',
+            }
+          : null;
+    if (!refused) return false;
+    this.deliveryFailures.push({
+      messageId: outcome.messageId,
+      kind: mail.kind,
+      at,
+      recipients: refused.recipients.map((r) => r.partyId ?? 'externe'),
+      reason: refused.reason,
+    });
+    return true;
   }
 
   /** The answer already given to this request, or the conflict of a key used for another one. */

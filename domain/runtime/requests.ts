@@ -44,3 +44,10 @@ export function malformedSubscription(request: unknown): Refusal | null {
     return { code: 'invalid', field: 'client', message: 'nom du client attendu' };
   return null;
 }
+
+/** An unsubscription names the subscription it ends. */
+export function malformedUnsubscription(request: unknown): Refusal | null {
+  if (typeof request !== 'object' || request === null || typeof (request as { id?: unknown }).id !== 'string')
+    return { code: 'invalid', field: 'id', message: 'identifiant d’abonnement attendu' };
+  return null;
+}

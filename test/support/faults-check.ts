@@ -179,40 +179,50 @@ export async function workflowTaskProblems(
   client: Client,
   conventionIds: string[],
 ): Promise<{ failed: { conventionId: string; cause: string }[]; timedOut: number }> {
+  return taskProblemsIn(await conventionHistories(client, conventionIds));
+}
+
+export function taskProblemsIn(histories: RunHistory[]): {
+  failed: { conventionId: string; cause: string }[];
+  timedOut: number;
+} {
   const failed: { conventionId: string; cause: string }[] = [];
   let timedOut = 0;
   const types = temporal.api.enums.v1.EventType;
-  for (const conventionId of conventionIds) {
-    let runId: string | undefined;
-    for (;;) {
-      const history = await client.workflow.getHandle(conventionId, runId).fetchHistory();
-      for (const event of history.events ?? []) {
-        if (event.eventType === types.EVENT_TYPE_WORKFLOW_TASK_FAILED)
-          failed.push({
-            conventionId,
-            cause: `${event.workflowTaskFailedEventAttributes?.cause ?? ''} ${event.workflowTaskFailedEventAttributes?.failure?.message ?? ''}`,
-          });
-        if (event.eventType === types.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT) timedOut++;
-      }
-      const previous = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
-      if (!previous) break;
-      runId = previous;
+  for (const { conventionId, history } of histories)
+    for (const event of history.events ?? []) {
+      if (event.eventType === types.EVENT_TYPE_WORKFLOW_TASK_FAILED)
+        failed.push({
+          conventionId,
+          cause: `${event.workflowTaskFailedEventAttributes?.cause ?? ''} ${event.workflowTaskFailedEventAttributes?.failure?.message ?? ''}`,
+        });
+      if (event.eventType === types.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT) timedOut++;
     }
-  }
   return { failed, timedOut };
 }
 
-/** Every run's history as recorded, oldest run first. */
-async function runHistories(client: Client, conventionId: string) {
-  const runs = [];
-  let runId: string | undefined;
-  for (;;) {
-    const history = await client.workflow.getHandle(conventionId, runId).fetchHistory();
-    runs.unshift({ runId: runId ?? 'dernier', history });
-    runId =
-      history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
-    if (!runId) return runs;
+export interface RunHistory {
+  conventionId: string;
+  /** The run's id; `dernier` for the latest. */
+  runId: string;
+  history: temporal.api.history.v1.IHistory;
+}
+
+/** Every run's history of each convention as recorded, oldest run first. */
+export async function conventionHistories(client: Client, conventionIds: string[]): Promise<RunHistory[]> {
+  const all: RunHistory[] = [];
+  for (const conventionId of conventionIds) {
+    const runs: RunHistory[] = [];
+    let runId: string | undefined;
+    do {
+      const history = await client.workflow.getHandle(conventionId, runId).fetchHistory();
+      runs.unshift({ conventionId, runId: runId ?? 'dernier', history });
+      runId =
+        history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
+    } while (runId);
+    all.push(...runs);
   }
+  return all;
 }
 
 /** The events around the one a replay stumbled on, compactly: what a failure message can carry. */
@@ -238,14 +248,10 @@ function eventsAround(history: temporal.api.history.v1.IHistory, eventId: number
  * a history that cannot be replayed fails here even if no worker happened to need it during the run.
  */
 export async function replayEveryHistory(
-  client: Client,
-  conventionIds: string[],
-  options: { bundlePath: string; encryptionKeys: string },
+  runs: RunHistory[],
+  options: { bundlePath: string; encryptionKeys: string; dataConverter: Client['options']['dataConverter'] },
 ): Promise<{ replayed: number; failures: string[] }> {
-  const histories = [];
-  for (const conventionId of conventionIds)
-    for (const run of await runHistories(client, conventionId))
-      histories.push({ workflowId: `${conventionId}/${run.runId}`, conventionId, history: run.history });
+  const histories = runs.map((run) => ({ ...run, workflowId: `${run.conventionId}/${run.runId}` }));
   // FAULTS_KEEP_HISTORIES=1 keeps them all, to study a run's histories by hand.
   if (process.env.FAULTS_KEEP_HISTORIES === '1')
     for (const { workflowId, history } of histories) {
@@ -257,7 +263,7 @@ export async function replayEveryHistory(
   for await (const result of Worker.runReplayHistories(
     {
       workflowBundle: { codePath: options.bundlePath },
-      dataConverter: client.options.dataConverter,
+      dataConverter: options.dataConverter,
       replayName: 'faults-replay',
     },
     histories.map(({ workflowId, history }) => ({ workflowId, history })),

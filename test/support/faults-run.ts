@@ -16,8 +16,9 @@ import {
   judgeConventions,
   judgeMails,
   possibleDuplicatesLogged,
+  conventionHistories,
   replayEveryHistory,
-  workflowTaskProblems,
+  taskProblemsIn,
   type ConventionVerdict,
   type MailVerdict,
 } from './faults-check';
@@ -197,15 +198,17 @@ export async function runFleetUnderFaults(options: {
 
   const { verdicts, expected, endAt } = await settle(stack, results, Date.now() + size.settleMs);
   const mails: MailVerdict = judgeMails(expected, stack.relay.received, possibleDuplicatesLogged(stack));
-  const tasks = await workflowTaskProblems(
-    await stack.temporalClient(),
+  const client = await stack.temporalClient();
+  const histories = await conventionHistories(
+    client,
     verdicts.map((v) => v.conventionId),
   );
-  const replay = await replayEveryHistory(
-    await stack.temporalClient(),
-    verdicts.map((v) => v.conventionId),
-    { bundlePath: path.join(ROOT, 'dist', 'workflow-bundle.js'), encryptionKeys: stack.encryptionKeys },
-  );
+  const tasks = taskProblemsIn(histories);
+  const replay = await replayEveryHistory(histories, {
+    bundlePath: path.join(ROOT, 'dist', 'workflow-bundle.js'),
+    encryptionKeys: stack.encryptionKeys,
+    dataConverter: client.options.dataConverter,
+  });
 
   const steps = results.flatMap((r) => r.steps);
   const count = (kind: string) => injector.injected.filter((f) => f.kind === kind).length;
