@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 import { builtinModules } from 'node:module';
 
-// Workflow code runs in Temporal's deterministic sandbox and domain code must stay pure:
+// Workflow code runs in Temporal's deterministic sandbox; domain and simulation code must stay pure:
 // neither may reach Node built-ins, the network, the clock or the file system.
 const nodeBuiltins = builtinModules.flatMap((name) => [name, `node:${name}`]);
 const sandboxedImports = {
@@ -60,7 +60,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['workflows/**/*.ts', 'domain/**/*.ts'],
+    files: ['workflows/**/*.ts', 'domain/**/*.ts', 'simulation/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', sandboxedImports],
       'no-restricted-globals': [

@@ -269,19 +269,33 @@ function requireInstant(instantMs: number): void {
 const HOUR_MS = 60 * MINUTE_MS;
 
 /**
- * UTC offsets in minutes, per zone, memoised per hour: offsets change only on the hour here, and
- * asking luxon (through Intl) is the slow part of a conversion. Pure, so safe in the sandbox.
+ * UTC offsets in minutes, per zone, memoised per day when the offset holds all day, else per hour:
+ * offsets change only on the hour here, and asking luxon (through Intl) is the slow part of a
+ * conversion. Pure, so safe in the sandbox.
  */
 class ZoneOffsets {
   private readonly zone: IANAZone;
   private readonly byHour = new Map<number, number>();
+  /** Per UTC day, the offset when it holds all day (most days), null on a day it changes. */
+  private readonly byDay = new Map<number, number | null>();
 
   constructor(name: string) {
     this.zone = IANAZone.create(name);
   }
 
   offset(instantMs: number): number {
-    const hour = Math.floor(instantMs / HOUR_MS);
+    const day = Math.floor(instantMs / DAY_MS);
+    let allDay = this.byDay.get(day);
+    if (allDay === undefined) {
+      if (this.byDay.size > 20_000) this.byDay.clear();
+      const first = this.atHour(day * 24);
+      allDay = first === this.atHour(day * 24 + 24) ? first : null;
+      this.byDay.set(day, allDay);
+    }
+    return allDay ?? this.atHour(Math.floor(instantMs / HOUR_MS));
+  }
+
+  private atHour(hour: number): number {
     let offset = this.byHour.get(hour);
     if (offset === undefined) {
       if (this.byHour.size > 200_000) this.byHour.clear();

@@ -1,38 +1,41 @@
 import { businessDayOnOrBefore } from '../../../domain/calendar/business-days';
 import { addDays, compareDates, instantAt, type CivilDate } from '../../../domain/calendar/dates';
 import type { ConventionCreate } from '../../../domain/convention/schema';
-import { newConvention, type ConventionSnapshot } from '../../../domain/lifecycle/decide';
-import type { Actor, ExternalEvent, ExternalEventType } from '../../../domain/lifecycle/events';
-import type { MailRequest } from '../../../domain/mail/mail-request';
-import type { Wake } from '../../../domain/reminders/plan';
-import { ConventionRuntime } from '../../../domain/runtime/convention-runtime';
+import type { ConventionSnapshot } from '../../../domain/lifecycle/decide';
+import type { Actor, ExternalEventType } from '../../../domain/lifecycle/events';
+import type { ConventionRuntime } from '../../../domain/runtime/convention-runtime';
+import { SimulatedConvention, type SimulatedMail } from '../../../domain/runtime/simulated-convention';
 
 export const OPERATOR: Actor = { kind: 'operator' };
 export const party = (partyId: string): Actor => ({ kind: 'party', partyId });
 
-export interface SentMail {
-  at: number;
-  mail: MailRequest;
-}
+export type SentMail = SimulatedMail;
 
 /**
- * The convention's runtime driven through time as the workflow drives it: wakes at the instant it
- * names, sends what is due, and records what was sent. For unit tests of the planner over whole
- * lives.
+ * The convention driven through time as the workflow drives it (`SimulatedConvention`), with the
+ * helpers unit tests of the planner use over whole lives: days and hours, refusals as errors.
  */
 export class Simulation {
-  readonly runtime: ConventionRuntime;
-  now: number;
-  readonly mails: SentMail[] = [];
+  private readonly convention: SimulatedConvention;
 
   constructor(
     create: ConventionCreate,
     startOn: CivilDate,
     readonly departement = create.data.departement,
   ) {
-    this.now = instantAt(startOn, departement, 10);
-    this.runtime = new ConventionRuntime(newConvention(create, OPERATOR, this.now));
-    this.step();
+    this.convention = new SimulatedConvention(create, instantAt(startOn, departement, 10), OPERATOR);
+  }
+
+  get runtime(): ConventionRuntime {
+    return this.convention.runtime;
+  }
+
+  get now(): number {
+    return this.convention.now;
+  }
+
+  get mails(): SentMail[] {
+    return this.convention.mails;
   }
 
   get snapshot(): ConventionSnapshot {
@@ -47,28 +50,9 @@ export class Simulation {
     return this.runtime.sentMessages;
   }
 
-  /** One turn of the loop at `now`: when it wakes next, or null once the convention is done with. */
-  private step(): Wake | null {
-    this.runtime.advance(this.now);
-    const due = this.runtime.due(this.now);
-    for (const mail of due.mails) {
-      this.runtime.markSent(mail, this.now);
-      this.mails.push({ at: this.now, mail });
-    }
-    this.runtime.settle(due);
-    if (this.runtime.ended(due) && this.runtime.pendingEffects.length === 0) return null;
-    return this.runtime.nextWake(due);
-  }
-
   /** Lets time run to `instant`, waking where the workflow would. */
   runUntil(instant: number): this {
-    for (let guard = 0; guard < 100_000; guard++) {
-      const wake = this.step();
-      if (!wake || wake.at > instant) break;
-      this.now = Math.max(wake.at, this.now + 1000);
-    }
-    this.now = Math.max(this.now, instant);
-    this.step();
+    this.convention.runUntil(instant);
     return this;
   }
 
@@ -77,10 +61,8 @@ export class Simulation {
   }
 
   send<T extends ExternalEventType>(type: T, payload: unknown, actor: Actor = OPERATOR): this {
-    this.step();
-    const decision = this.runtime.apply({ type, payload, actor, at: this.now } as ExternalEvent);
+    const decision = this.convention.apply(type, payload, actor);
     if (!decision.ok) throw new Error(`${type} refusé: ${JSON.stringify(decision.refusal)}`);
-    this.step();
     return this;
   }
 
