@@ -5,6 +5,8 @@
  *
  *   npm run simulate -- [--conventions 500] [--from 2027-01-04] [--json summary.json] [--eml dossier]
  *
+ * It runs the build (`npm start`, `npm test` or `npm run build` make it).
+ *
  * Prints the summary (counts by kind of message, by month, by département); --json writes it
  * whole; --eml writes every email as the worker would, one .eml file each.
  */

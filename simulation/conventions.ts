@@ -124,6 +124,7 @@ export function simulatedConvention(
       administrativeSupplies: true,
     },
     jobDescriptionRef: `FP-ISCG-${code}-${index + 1}`,
+    aniscgEmail: 'contact@aniscg.example.org',
   });
   return { slug: `simulation-${index + 1}`, data };
 }
