@@ -103,6 +103,16 @@ export class SimulatedConvention {
   }
 
   /**
+   * A turn of the loop at `instant` (not before the current one), wake or not: the workflow's turn
+   * after an update, or after a wake a stopped worker delayed.
+   */
+  turnAt(instant: number): this {
+    this.now = Math.max(this.now, instant);
+    if (!this.done) this.wake = this.turn();
+    return this;
+  }
+
+  /**
    * An event at the current instant, judged as the update's validator judges it (the current
    * rules); accepted, the loop turns at once, as the workflow's does after an update.
    */

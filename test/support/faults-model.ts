@@ -1,26 +1,21 @@
 import { conventionCreateSchema, type ConventionCreate } from '../../domain/convention/schema';
 import type { HistoryEntry } from '../../domain/lifecycle/context';
-import {
-  decide,
-  isTerminated,
-  newConvention,
-  tick,
-  type ConventionSnapshot,
-} from '../../domain/lifecycle/decide';
+import { decide, isTerminated, tick, type ConventionSnapshot } from '../../domain/lifecycle/decide';
 import type { Effect } from '../../domain/lifecycle/effects';
 import type { ExternalEvent, ExternalEventType } from '../../domain/lifecycle/events';
 import type { MailRequest } from '../../domain/mail/mail-request';
-import type { Wake } from '../../domain/reminders/plan';
-import { ConventionRuntime } from '../../domain/runtime/convention-runtime';
+import type { ConventionRuntime } from '../../domain/runtime/convention-runtime';
+import { SimulatedConvention } from '../../domain/runtime/simulated-convention';
 
 /**
  * What a convention should have done, recomputed in pure code from what happened to it. The
  * workflow's own history (the state query's `history`) says which events were accepted, when,
  * from whom, in which order; the driver says which payloads it sent. The model re-applies each
  * accepted event with the domain's `decide` at its recorded instant, lets time run between them
- * as the workflow's loop does (the same `ConventionRuntime`), and collects every email the workflow
- * must send: the notices of the effects and the reminders that fell due during the run. So the expected set follows from the domain's rules rather than from a
- * second, hand-written list that could drift from them.
+ * as the workflow's loop does (`SimulatedConvention`, that loop in pure code), and collects every
+ * email the workflow must send: the notices of the effects and the reminders that fell due during
+ * the run. So the expected set follows from the domain's rules rather than from a second,
+ * hand-written list that could drift from them.
  */
 
 export interface SentStep {
@@ -60,15 +55,14 @@ function sameEntry(model: HistoryEntry, actual: HistoryEntry): boolean {
 }
 
 class ConventionModel {
-  readonly runtime: ConventionRuntime;
-  readonly mails: ExpectedMail[] = [];
-  now: number;
+  readonly convention: SimulatedConvention;
 
   constructor(create: ConventionCreate, first: HistoryEntry) {
-    this.now = first.at;
-    this.runtime = new ConventionRuntime(
-      newConvention(conventionCreateSchema.parse(create), first.actor, first.at),
-    );
+    this.convention = new SimulatedConvention(conventionCreateSchema.parse(create), first.at, first.actor);
+  }
+
+  get runtime(): ConventionRuntime {
+    return this.convention.runtime;
   }
 
   get snapshot(): ConventionSnapshot {
@@ -79,33 +73,26 @@ class ConventionModel {
     return this.runtime.context.history;
   }
 
-  private deliver(mail: MailRequest) {
-    this.runtime.markSent(mail, this.now);
-    // The mailer answers a message without any address "rejected" and sends nothing.
-    if (mail.to.length === 0) return;
-    const recipients = [...new Set([...mail.to, ...mail.cc].map((r) => r.email.toLowerCase()))].sort();
-    this.mails.push({ id: mail.id, kind: mail.kind, recipients, at: this.now });
+  /** Every email the loop sent: the mailer answers a message without any address "rejected", sending nothing. */
+  get mails(): ExpectedMail[] {
+    return this.convention.mails
+      .filter((m) => m.delivered)
+      .map(({ mail, at }) => ({
+        id: mail.id,
+        kind: mail.kind,
+        recipients: [...new Set([...mail.to, ...mail.cc].map((r) => r.email.toLowerCase()))].sort(),
+        at,
+      }));
   }
 
-  /** One turn of the workflow's loop at `now`; returns when it would wake next. */
-  turn(now: number): Wake | null {
-    this.now = now;
-    this.runtime.advance(now);
-    const due = this.runtime.due(now);
-    for (const mail of due.mails) this.deliver(mail);
-    this.runtime.settle(due);
-    if (this.runtime.ended(due) && this.runtime.pendingEffects.length === 0) return null;
-    return this.runtime.nextWake(due);
+  /** One turn of the workflow's loop at `now`. */
+  turn(now: number): void {
+    this.convention.turnAt(now);
   }
 
   /** Lets time run up to `until` (included), waking where the workflow would. */
   runUntil(until: number): void {
-    for (let guard = 0; guard < 10_000; guard++) {
-      const wake = this.turn(this.now);
-      if (!wake || Math.max(wake.at, this.now + 1000) > until) return;
-      this.now = Math.max(wake.at, this.now + 1000);
-    }
-    throw new Error('le modèle ne converge pas');
+    this.convention.runUntil(until);
   }
 
   /** The event as the update handler would apply it (clock first, then the event), or null. */
@@ -121,9 +108,10 @@ class ConventionModel {
     return { snapshot: decision.snapshot, effects: [...ticked.effects, ...decision.effects] };
   }
 
-  commit(applied: { snapshot: ConventionSnapshot; effects: Effect[] }): void {
+  commit(applied: { snapshot: ConventionSnapshot; effects: Effect[] }, at: number): void {
     this.runtime.snapshot = applied.snapshot;
     this.runtime.pendingEffects.push(...applied.effects);
+    this.turn(at);
   }
 }
 
@@ -173,14 +161,13 @@ export function modelConvention(
         const applied = model.tryApply(step, entry);
         const written = applied?.snapshot.context.history[position];
         if (applied && written && sameEntry(written, entry)) {
-          model.commit(applied);
+          model.commit(applied, entry.at);
           matched = index;
           break;
         }
       }
       if (matched < 0) return stop(position, `aucun envoi du pilote ne produit « ${entry.summary} »`);
       applications[matched]!.push(position);
-      model.turn(entry.at);
     }
     // Entries the model wrote (the event's, and what time did around it) must be the recorded ones.
     for (; position < model.history.length; position++) {
