@@ -139,8 +139,9 @@ const TERMINATION_LABELS: Record<TerminationReason, string> = {
 function deadlineLabel(view: ConventionView, deadline: Deadline): string {
   const item = view.ledger.find((l) => l.id === deadline.subject);
   if (item) return ledgerLabel(item);
-  const year = /^annee-(\d+)$/.exec(deadline.subject);
-  return year ? `${DEADLINE_LABELS[deadline.kind]}, année ${year[1]}` : DEADLINE_LABELS[deadline.kind];
+  return deadline.termYear === undefined
+    ? DEADLINE_LABELS[deadline.kind]
+    : `${DEADLINE_LABELS[deadline.kind]}, année ${deadline.termYear}`;
 }
 
 function ledgerLabel(item: Pick<LedgerLine, 'kind' | 'month' | 'termYear'>): string {

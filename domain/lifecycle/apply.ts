@@ -10,7 +10,7 @@ import type {
   Suspension,
   Term,
 } from './context';
-import type { Effect, NoticeKind } from './effects';
+import type { Effect, NoticeEffect, NoticeKind } from './effects';
 import {
   WRITE_OFF_REASON_LABELS,
   type Actor,
@@ -46,8 +46,13 @@ function organisation(context: ConventionContext, partyId: string): string {
   return context.data.parties[partyId]?.organisation ?? partyId;
 }
 
-function notice(context: ConventionContext, kind: NoticeKind, key: string): Effect {
-  return { type: 'notify-parties', notice: kind, term: context.term?.number ?? 0, key };
+function notice(
+  context: ConventionContext,
+  kind: NoticeKind,
+  key: string,
+  facts: Pick<NoticeEffect, 'vacantFrom' | 'ending'> = {},
+): Effect {
+  return { type: 'notify-parties', notice: kind, term: context.term?.number ?? 0, key, ...facts };
 }
 
 export function freshRecruitment(reason: Recruitment['reason']): Recruitment {
@@ -495,7 +500,7 @@ export function declareVacancy(context: ConventionContext, event: EventOf<'DECLA
   };
   return {
     context: withHistory(next, event, `Poste vacant à compter du ${fr(from)}: nouveau recrutement`),
-    effects: [notice(next, 'vacancy', from)],
+    effects: [notice(next, 'vacancy', from, { vacantFrom: from })],
   };
 }
 
@@ -617,7 +622,7 @@ export function terminate(
     event,
     `${detail ? `${labels[reason]} (${detail})` : labels[reason]}${settling}`,
   );
-  return { context: next, effects: [notice(next, 'terminated', reason)] };
+  return { context: next, effects: [notice(next, 'terminated', reason, { ending: reason })] };
 }
 
 /** The last line of an ended convention is settled: it closes, and the parties are told. */

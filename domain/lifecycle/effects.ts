@@ -1,3 +1,6 @@
+import type { CivilDate } from '../calendar/dates';
+import type { TerminationReason } from './context';
+
 /**
  * Side effects the machine asks for. The workflow turns each into an activity call; the machine
  * itself never performs I/O. Notices carry identifiers only: the activity reads the convention's
@@ -17,9 +20,24 @@ export type NoticeKind =
   | 'terminated'
   | 'settled';
 
+/**
+ * A notice to the parties. `key` makes its identity unique (and so its Message-ID): it is never
+ * read back; what the notice says comes from the fields beside it and from the convention.
+ */
+export interface NoticeEffect {
+  type: 'notify-parties';
+  notice: NoticeKind;
+  term: number;
+  key: string;
+  /** A vacancy's first day without anyone in the post. */
+  vacantFrom?: CivilDate;
+  /** Why the convention ended. */
+  ending?: TerminationReason;
+}
+
 export type Effect =
   | { type: 'inform-aniscg'; term: number; round: number; reason: 'creation' | 'vacance' }
-  | { type: 'notify-parties'; notice: NoticeKind; term: number; key: string }
+  | NoticeEffect
   | { type: 'convene-committee'; term: number; termYear: number; meetingDate: string; key: string }
   | { type: 'send-review-to-procureur'; term: number; termYear: number };
 

@@ -30,6 +30,8 @@ export interface Deadline {
   /** Parties expected to act; empty for dates that only inform. */
   partyIds: string[];
   label: string;
+  /** The year of the term an activity report or a committee meeting is about. */
+  termYear?: number;
 }
 
 /** The day the activity report must be in: the day before the meeting, or the year's last day. */
@@ -58,6 +60,7 @@ export function deadlines(snapshot: ConventionSnapshot): Deadline[] {
     dueDate: CivilDate,
     partyIds: string[],
     detail?: string,
+    termYear?: number,
   ) =>
     list.push({
       kind,
@@ -65,6 +68,7 @@ export function deadlines(snapshot: ConventionSnapshot): Deadline[] {
       dueDate,
       partyIds,
       label: detail ? `${DEADLINE_LABELS[kind]} — ${detail}` : DEADLINE_LABELS[kind],
+      ...(termYear === undefined ? {} : { termYear }),
     });
 
   if (phase === 'signature' && context.data.startDate) {
@@ -106,6 +110,7 @@ export function deadlines(snapshot: ConventionSnapshot): Deadline[] {
           reportDueDate(context, year),
           [context.data.employerPartyId!],
           `année ${year.termYear}`,
+          year.termYear,
         );
       add(
         'committee-meeting',
@@ -113,6 +118,7 @@ export function deadlines(snapshot: ConventionSnapshot): Deadline[] {
         meetingDueDate(context, year),
         etat,
         `année ${year.termYear}`,
+        year.termYear,
       );
     }
     if (!context.denunciation) {

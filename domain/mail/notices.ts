@@ -1,6 +1,6 @@
 import { addDays, formatFrenchDate } from '../calendar/dates';
 import type { ConventionContext } from '../lifecycle/context';
-import { effectKey, type Effect, type NoticeKind } from '../lifecycle/effects';
+import { effectKey, type Effect, type NoticeEffect, type NoticeKind } from '../lifecycle/effects';
 import { signatoryPartyIds } from '../convention/completeness';
 import { unsettledLines } from '../lifecycle/term';
 import { mailAction } from './actions';
@@ -58,7 +58,11 @@ function ledgerLabel(context: ConventionContext, itemId: string): string {
 }
 
 /** What each notice says beyond its subject: dates and facts read from the convention. */
-function noticeDetails(context: ConventionContext, notice: NoticeKind, key: string): Record<string, unknown> {
+function noticeDetails(
+  context: ConventionContext,
+  notice: NoticeKind,
+  about: Pick<NoticeEffect, 'vacantFrom'>,
+): Record<string, unknown> {
   const term = context.term;
   const termData = term
     ? {
@@ -122,9 +126,9 @@ function noticeDetails(context: ConventionContext, notice: NoticeKind, key: stri
       break;
     }
     case 'vacancy':
-      details.vacantFrom = /^\d{4}-\d{2}-\d{2}$/.test(key) ? dated(key) : null;
-      if (details.vacantFrom)
-        facts.push({ label: 'Poste vacant à compter du', value: formatFrenchDate(key) });
+      details.vacantFrom = about.vacantFrom ? dated(about.vacantFrom) : null;
+      if (about.vacantFrom)
+        facts.push({ label: 'Poste vacant à compter du', value: formatFrenchDate(about.vacantFrom) });
       break;
     case 'concertation-opened':
       if (term) {
@@ -189,10 +193,10 @@ function noticeDetails(context: ConventionContext, notice: NoticeKind, key: stri
 export function noticeMail(
   context: ConventionContext,
   notice: NoticeKind,
-  key: string,
   id: string,
+  about: Pick<NoticeEffect, 'vacantFrom'> = {},
 ): MailRequest {
-  const details = noticeDetails(context, notice, key);
+  const details = noticeDetails(context, notice, about);
   return {
     id,
     conventionId: context.conventionId,
@@ -276,9 +280,9 @@ export function composeEffectMails(
     case 'notify-parties':
       if (PLANNED_NOTICES.includes(effect.notice)) return [];
       // An end at expiry is announced by the planner, the next business morning.
-      if (behaviour.endNoticeNextMorning && effect.notice === 'terminated' && effect.key !== 'abandoned')
+      if (behaviour.endNoticeNextMorning && effect.notice === 'terminated' && effect.ending !== 'abandoned')
         return [];
-      return [noticeMail(context, effect.notice, effect.key, id)];
+      return [noticeMail(context, effect.notice, id, effect)];
     case 'convene-committee': {
       const year = context.reviews.find((y) => y.term === effect.term && y.termYear === effect.termYear);
       const meeting = year?.meeting;

@@ -209,11 +209,11 @@ function deadlineOccurrences(p: Planning, deadline: Deadline): LadderPlan[] {
       return item ? paymentReminders(p, deadline, item) : [];
     }
     case 'activity-report': {
-      const year = reviewYear(context, deadline.subject);
+      const year = reviewYear(context, deadline.termYear);
       return year ? reportReminders(p, deadline, year) : [];
     }
     case 'committee-meeting': {
-      const year = reviewYear(context, deadline.subject);
+      const year = reviewYear(context, deadline.termYear);
       if (!year) return [];
       return year.meeting ? meetingReminders(p, year) : schedulingReminders(p, deadline, year);
     }
@@ -226,8 +226,7 @@ function deadlineOccurrences(p: Planning, deadline: Deadline): LadderPlan[] {
   }
 }
 
-function reviewYear(context: ConventionContext, subject: string): ReviewYear | undefined {
-  const termYear = Number(/^annee-(\d+)$/.exec(subject)?.[1]);
+function reviewYear(context: ConventionContext, termYear: number | undefined): ReviewYear | undefined {
   return context.reviews.find((y) => y.term === context.term?.number && y.termYear === termYear);
 }
 
@@ -688,7 +687,7 @@ function clockNotice(
     rung,
     since,
     label,
-    mail: () => noticeMail(context, notice, key, id),
+    mail: () => noticeMail(context, notice, id),
   };
   return { earliest: rung.date, occurrences: () => [occurrence] };
 }

@@ -23,7 +23,7 @@ function everyMessage(): MailRequest[] {
   s.send('SCHEDULE_COMMITTEE', { termYear: 1, meetingDate: '2027-06-15', meetingTime: '10:00' });
   s.goTo('2028-02-10');
   const notices = (Object.keys(NOTICE_SUBJECTS) as NoticeKind[]).map((kind) =>
-    noticeMail(s.context, kind, kind === 'vacancy' ? '2027-06-01' : 'x', `essai-${kind}`),
+    noticeMail(s.context, kind, `essai-${kind}`, kind === 'vacancy' ? { vacantFrom: '2027-06-01' } : {}),
   );
   // A year whose committee is never convened: the préfecture is reminded to convene it.
   const quiet = { before: [], after: [], every: null };
