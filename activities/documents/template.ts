@@ -4,6 +4,7 @@ import Handlebars from 'handlebars';
 import MarkdownIt from 'markdown-it';
 import footnote from 'markdown-it-footnote';
 import YAML from 'yaml';
+import { templatesFolder } from '../templates-folder';
 import { frenchTypography } from './typography';
 
 /**
@@ -47,11 +48,9 @@ export interface Template<Front> {
   fill(model: object): ParsedDocument;
 }
 
-/** Beside this file in the source tree; from the compiled `dist/`, the source folder beside it. */
+/** Beside this file in the source tree, or the source folder from a compiled tree. */
 export function defaultDocumentTemplatesDir(): string {
-  const beside = path.join(__dirname, 'templates');
-  if (fs.existsSync(beside)) return beside;
-  return path.resolve(__dirname, '..', '..', '..', 'activities', 'documents', 'templates');
+  return templatesFolder(__dirname, 'documents');
 }
 
 const markdown = new MarkdownIt('commonmark', { html: false, typographer: false }).use(footnote);

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import Handlebars from 'handlebars';
 import { createEvent, type DateArray, type EventAttributes } from 'ics';
 import { formatEuros, frenchTime } from '../../domain/mail/content';
+import { templatesFolder } from '../templates-folder';
 import type { IcsEvent, MailRequest } from '../../domain/mail/mail-request';
 
 export interface RenderedMail {
@@ -24,14 +25,9 @@ export interface MailTemplates {
   render(request: MailRequest, options: RenderOptions): RenderedMail;
 }
 
-/**
- * Where the templates are: beside this file in the source tree; from the compiled `dist/` the
- * build does not copy them, so the source folder is looked up from the repository root.
- */
+/** Where the templates are: beside this file, or the source folder from a compiled tree. */
 export function defaultTemplatesDir(): string {
-  const beside = path.join(__dirname, 'templates');
-  if (fs.existsSync(beside)) return beside;
-  return path.resolve(__dirname, '..', '..', '..', 'activities', 'mail', 'templates');
+  return templatesFolder(__dirname, 'mail');
 }
 
 /**
