@@ -118,21 +118,12 @@ function vertical(spec: ChartSpec, max: number): SafeHtml {
     )}
     ${spec.bars.map((bar, i) => {
       const x = r(left + i * slot + (slot - barWidth) / 2);
-      let base = 0;
-      const segments = spec.series.map((s) => {
-        const value = bar.values[s.key] ?? 0;
-        if (value <= 0) return html``;
-        const rect = html`<rect
-          x="${x}"
-          y="${y(base + value)}"
-          width="${barWidth}"
-          height="${r(y(base) - y(base + value))}"
-          fill="${s.color}"
-          ><title>${bar.label} — ${s.label}: ${spec.format(value)}</title></rect
-        >`;
-        base += value;
-        return rect;
-      });
+      const { segments } = stacked(spec, bar, (base, value) => ({
+        x,
+        y: y(base + value),
+        width: barWidth,
+        height: r(y(base) - y(base + value)),
+      }));
       return html`<g>
         ${segments}
         <text
@@ -149,6 +140,25 @@ function vertical(spec: ChartSpec, max: number): SafeHtml {
     <rect width="${width}" height="${height}" fill="none"></rect>`;
 }
 
+/** A bar's segments, one per series, stacked from zero; `place` sets a segment from its base and value. */
+function stacked(
+  spec: ChartSpec,
+  bar: Bar,
+  place: (base: number, value: number) => { x: number; y: number; width: number; height: number },
+): { segments: SafeHtml[]; total: number } {
+  let base = 0;
+  const segments = spec.series.map((s) => {
+    const value = bar.values[s.key] ?? 0;
+    if (value <= 0) return html``;
+    const box = place(base, value);
+    base += value;
+    return html`<rect x="${box.x}" y="${box.y}" width="${box.width}" height="${box.height}" fill="${s.color}"
+      ><title>${bar.label} — ${s.label}: ${spec.format(value)}</title></rect
+    >`;
+  });
+  return { segments, total: base };
+}
+
 function horizontal(spec: ChartSpec, max: number): { body: SafeHtml; height: number } {
   const width = 760;
   const left = 200;
@@ -159,21 +169,12 @@ function horizontal(spec: ChartSpec, max: number): { body: SafeHtml; height: num
   const x = (value: number) => r(left + (value / max) * (width - left - right));
   const body = html`${spec.bars.map((bar, i) => {
       const y = top + i * row;
-      let base = 0;
-      const segments = spec.series.map((s) => {
-        const value = bar.values[s.key] ?? 0;
-        if (value <= 0) return html``;
-        const rect = html`<rect
-          x="${x(base)}"
-          y="${y + 4}"
-          width="${r(x(base + value) - x(base))}"
-          height="${row - 8}"
-          fill="${s.color}"
-          ><title>${bar.label} — ${s.label}: ${spec.format(value)}</title></rect
-        >`;
-        base += value;
-        return rect;
-      });
+      const { segments, total: base } = stacked(spec, bar, (from, value) => ({
+        x: x(from),
+        y: y + 4,
+        width: r(x(from + value) - x(from)),
+        height: row - 8,
+      }));
       return html`<g>
         <text x="${left - 8}" y="${y + row / 2 + 4}" text-anchor="end" class="tick">${bar.label}</text>
         ${segments}

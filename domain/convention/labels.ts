@@ -67,8 +67,8 @@ export function labelSchema(max: number) {
     .superRefine(refusePersonalData);
 }
 
-/** A reference number of a document, a letter, a payment: letters and digits first. */
-export function referenceSchema(what: string) {
+/** The form of a reference number: letters and digits first. */
+export function referenceShape(what: string) {
   return z
     .string()
     .trim()
@@ -76,6 +76,10 @@ export function referenceSchema(what: string) {
     .max(120)
     .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._/:#-]*$/u, {
       message: `${what}: référence attendue (lettres, chiffres, espaces et . _ / : # -)`,
-    })
-    .superRefine(refusePersonalData);
+    });
+}
+
+/** A reference number of a document, a letter, a payment: letters and digits first, nothing personal. */
+export function referenceSchema(what: string) {
+  return referenceShape(what).superRefine(refusePersonalData);
 }

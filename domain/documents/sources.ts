@@ -39,14 +39,9 @@ export interface ReportDocumentSource {
   data: ConventionData;
 }
 
-export interface SignatureEntry {
-  partyId: string;
-  signerName: string;
-  signerTitle: string;
-  signedOn: CivilDate;
-  eSignatureRef: string | null;
-  recordedAt: number;
-  document: { version: number; sha256: string } | null;
+/** A signature as the signed copy lists it: what the document signed was, null when none was bound. */
+export interface SignatureEntry extends Omit<Signature, 'document'> {
+  document: NonNullable<Signature['document']> | null;
 }
 
 /** The signed convention: the signed version's text, then a certificate page of its signatures. */

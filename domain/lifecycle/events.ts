@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { labelSchema, referenceSchema } from '../convention/labels';
+import { labelSchema, referenceSchema, referenceShape } from '../convention/labels';
 import { civilDateSchema, PARTY_ROLES, slugSchema } from '../convention/schema';
 import type { LifecycleBehaviour } from './behaviour';
 
@@ -100,15 +100,7 @@ const CURRENT_TEXT: TextRules = {
 
 const RECORDED_TEXT: TextRules = {
   label: (max) => z.string().trim().min(1).max(max),
-  reference: (what) =>
-    z
-      .string()
-      .trim()
-      .min(1)
-      .max(120)
-      .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._/:#-]*$/u, {
-        message: `${what}: référence attendue (lettres, chiffres, espaces et . _ / : # -)`,
-      }),
+  reference: (what) => referenceShape(what),
   // Free text then; its type is the current one so that both decide alike downstream.
   reason: () => z.string().trim().min(1).max(500) as z.ZodType as z.ZodType<never>,
   patch: (description) => z.record(z.string(), z.unknown()).describe(description),
