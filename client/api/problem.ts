@@ -126,6 +126,25 @@ interface FastifyLikeError {
   message?: string;
 }
 
+const UNREADABLE_JSON = 'JSON illisible: le corps n’est pas un document JSON valide (RFC 8259)';
+
+/** Fastify's errors about a request, as the problem the client sees: its words, none of the request's. */
+const FASTIFY_PROBLEMS: Record<string, [ProblemCode, string]> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [
+    'unsupported_media_type',
+    'envoyez du JSON (Content-Type: application/json, ou application/merge-patch+json pour PATCH)',
+  ],
+  FST_ERR_CTP_BODY_TOO_LARGE: ['payload_too_large', 'le corps de la requête dépasse la taille permise'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: ['malformed', 'corps JSON vide: envoyez un objet JSON (au moins {})'],
+  FST_ERR_CTP_INVALID_JSON_BODY: ['malformed', UNREADABLE_JSON],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['malformed', 'en-tête Content-Length incohérent avec le corps'],
+  FST_ERR_BAD_URL: ['malformed', 'adresse illisible: encodage « % » invalide'],
+  FST_ERR_MAX_PARAM_LENGTH: [
+    'uri_too_long',
+    `un segment de l’adresse dépasse ${MAX_PARAM_LENGTH} caractères (un identifiant de convention en compte au plus 80)`,
+  ],
+};
+
 /** Turns any error into the problem the client sees. */
 export function toApiProblem(error: unknown): ApiProblem {
   if (error instanceof ApiProblem) return error;
@@ -139,36 +158,9 @@ export function toApiProblem(error: unknown): ApiProblem {
     );
   const e = (error ?? {}) as FastifyLikeError;
   // Fastify's and Node's own messages may quote the request (a URL, a body, a header): never sent.
-  switch (e.code) {
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new ApiProblem(
-        'unsupported_media_type',
-        'envoyez du JSON (Content-Type: application/json, ou application/merge-patch+json pour PATCH)',
-      );
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new ApiProblem('payload_too_large', 'le corps de la requête dépasse la taille permise');
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new ApiProblem('malformed', 'corps JSON vide: envoyez un objet JSON (au moins {})');
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new ApiProblem(
-        'malformed',
-        'JSON illisible: le corps n’est pas un document JSON valide (RFC 8259)',
-      );
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new ApiProblem('malformed', 'en-tête Content-Length incohérent avec le corps');
-    case 'FST_ERR_BAD_URL':
-      return new ApiProblem('malformed', 'adresse illisible: encodage « % » invalide');
-    case 'FST_ERR_MAX_PARAM_LENGTH':
-      return new ApiProblem(
-        'uri_too_long',
-        `un segment de l’adresse dépasse ${MAX_PARAM_LENGTH} caractères (un identifiant de convention en compte au plus 80)`,
-      );
-  }
-  if (error instanceof SyntaxError)
-    return new ApiProblem(
-      'malformed',
-      'JSON illisible: le corps n’est pas un document JSON valide (RFC 8259)',
-    );
+  const known = e.code && Object.hasOwn(FASTIFY_PROBLEMS, e.code) ? FASTIFY_PROBLEMS[e.code] : undefined;
+  if (known) return new ApiProblem(known[0], known[1]);
+  if (error instanceof SyntaxError) return new ApiProblem('malformed', UNREADABLE_JSON);
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     const code: ProblemCode =
       e.statusCode === 401
