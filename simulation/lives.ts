@@ -119,14 +119,14 @@ export function live(plan: LifePlan): LivedLife {
     payload: Record<string, unknown>,
     actor: Actor,
   ) => {
-    const at = instantAt(date, code, hour);
-    if (at < sim.now)
+    const instant = instantAt(date, code, hour);
+    if (instant < sim.now)
       throw new Error(`${plan.conventionId}: ${type} le ${date} après ${new Date(sim.now).toISOString()}`);
-    sim.runUntil(at);
+    sim.runUntil(instant);
     const decision = sim.apply(type, payload, actor);
     if (!decision.ok)
       throw new Error(`${plan.conventionId}: ${type} le ${date} refusé: ${JSON.stringify(decision.refusal)}`);
-    acts.push({ at, type, payload, actor });
+    acts.push({ at: instant, type, payload, actor });
   };
   const perform = (agenda: Agendum[]) => {
     agenda.sort((a, b) => compareDates(a.date, b.date) || a.hour - b.hour);
@@ -229,8 +229,8 @@ export function live(plan: LifePlan): LivedLife {
         hour: OFFICE_HOUR,
         run: () => {
           // A line waived by a vacancy, or settled meanwhile, is not paid.
-          const now = state().ledger.find((l) => l.id === line.id);
-          if (!now || now.waived || now.writeOff || now.payments.length > 0) return;
+          const current = state().ledger.find((l) => l.id === line.id);
+          if (!current || current.waived || current.writeOff || current.payments.length > 0) return;
           send(
             paidOn,
             OFFICE_HOUR,
