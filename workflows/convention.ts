@@ -9,17 +9,14 @@ import {
   log,
   metricMeter,
   patched,
-  proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
-  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { ConventionActivities } from '../activities';
-import { describeRecord } from '../domain/documents/ledger';
 import { decide, isTerminated, newConvention, persist, tick } from '../domain/lifecycle/decide';
 import type { LifecycleBehaviour } from '../domain/lifecycle/behaviour';
 import type { ExternalEvent } from '../domain/lifecycle/events';
@@ -47,6 +44,8 @@ import {
   type EventRequest,
   type EventResult,
 } from '../domain/temporal-contract';
+import { DocumentRenders } from './document-renders';
+import { WebhookDeliveries } from './webhook-deliveries';
 
 /**
  * Emails go out as one local activity per wake-up, with every message due at that moment: a
@@ -74,26 +73,6 @@ const { sendMails } = proxyLocalActivities<ConventionActivities>({
 const { sendMails: sendMailsRetryingInWorker } = proxyLocalActivities<ConventionActivities>({
   ...mailOptions,
   localRetryThreshold: '1 minute',
-});
-
-const { deliverWebhook } = proxyActivities<ConventionActivities>({
-  startToCloseTimeout: '30 seconds',
-  // About a day of attempts; then the failure is recorded on the convention.
-  retry: {
-    initialInterval: '5 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '2 hours',
-    maximumAttempts: 16,
-  },
-});
-
-/**
- * A document's PDF is rendered in the worker, which answers its SHA-256; the workflow keeps the
- * hash. Rendering is deterministic, so a failure is a defect to fix: it retries until it renders.
- */
-const { renderDocument } = proxyActivities<ConventionActivities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes' },
 });
 
 /** Continue-as-new well before Temporal's own limits, even if the server does not suggest it. */
@@ -144,22 +123,22 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
   const handlersFirst = patched('handlers-before-loop');
   const handlersSettled = () => (handlersFirst ? condition(allHandlersFinished) : Promise.resolve());
   const send = patched('mail-retries-by-timer') ? sendMails : sendMailsRetryingInWorker;
-  const documentRenders = new Map<string, Promise<void>>();
   const runtime = ConventionRuntime.resume(carried, {
     lifecycle: applying,
     mail: mailBehaviour,
     documents: documentsOn,
   });
   const documents = runtime.documents;
-  const webhookDeliveries = new Set<Promise<void>>();
-  // Each pending delivery's scope, by subscription: an unsubscription cancels them (and their retries).
-  const deliveryScopes = new Map<string, Set<CancellationScope>>();
+  const webhooks = new WebhookDeliveries(runtime.deliveryFailures, () => Date.now());
   // The term this run lives; a renewal continues as new so that each run holds one term.
   let runTerm = runtime.snapshot.context.term?.number ?? 0;
   let changed = true;
   let publishedAttributes = '';
   // Runs recorded before IscgPartyRoles existed did not upsert it: they start to at their next change.
   let publishesPartyRoles = false;
+  const renders = new DocumentRenders(documents, () => {
+    changed = true;
+  });
 
   const advanceClock = (now: number) => {
     const previous = runtime.advance(now);
@@ -172,39 +151,11 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
   const state = (): ConventionState =>
     runtime.state(Date.now(), { number: runtime.runs + 1, historyLength: workflowInfo().historyLength });
 
-  /** Renders, beside the main loop, each version whose hash is not known yet. */
-  const renderPending = () => {
-    for (const record of documents) {
-      if (record.rendered || documentRenders.has(record.key)) continue;
-      const render = (async () => {
-        const rendered = await renderDocument.executeWithOptions(
-          { summary: `Rendu du document — ${describeRecord(record)} — période ${record.term}` },
-          [{ source: record.source }],
-        );
-        record.rendered = rendered;
-        changed = true;
-        // The task that learns the hash records it, so that it is never a task without commands:
-        // the SDK's replay may merge such a task with the next one (a SIGN, often), and run the
-        // update before the rendering it came after.
-        if (patched('rendering-in-memo'))
-          upsertMemo({
-            [`document:${record.key}`]: {
-              version: record.version,
-              sha256: rendered.sha256,
-              pages: rendered.pages,
-            },
-          });
-      })();
-      documentRenders.set(record.key, render);
-      void render.finally(() => documentRenders.delete(record.key));
-    }
-  };
-
   /** Adds the versions the convention's state calls for (docs/documents.md) and starts their rendering. */
   const reconcileDocuments = (now: number) => {
     if (!documentsOn) return;
     if (runtime.addMissingDocuments(now)) changed = true;
-    renderPending();
+    renders.renderPending();
   };
 
   // The line a payment, a non-payment or a write-off is about, for the receivers of the change.
@@ -236,7 +187,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
         // A SIGN binds to the current version's hash: wait for the worker to have rendered it.
         let check = runtime.documentCheck(request);
         if (check.status === 'pending') {
-          renderPending();
+          renders.renderPending();
           await condition(() => runtime.documentCheck(request).status !== 'pending');
           check = runtime.documentCheck(request);
         }
@@ -327,8 +278,8 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     ({ id }) => {
       const removed = runtime.unsubscribe(id);
       // Before this, deliveries already scheduled kept retrying for a day after an unsubscription.
-      if (removed && deliveryScopes.has(id) && patched('stop-deliveries-on-unsubscribe'))
-        for (const scope of deliveryScopes.get(id)!) scope.cancel();
+      if (removed && webhooks.hasPending(id) && patched('stop-deliveries-on-unsubscribe'))
+        webhooks.cancel(id);
       return { removed };
     },
     {
@@ -340,57 +291,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     },
   );
 
-  /** Deliveries run beside the main loop: a slow receiver never holds back a reminder. */
-  const dispatchChanges = () => {
-    for (const change of runtime.takeChanges())
-      for (const subscription of runtime.webhooks) {
-        const scope = new CancellationScope();
-        const scopes = deliveryScopes.get(subscription.id) ?? new Set<CancellationScope>();
-        deliveryScopes.set(subscription.id, scopes.add(scope));
-        const delivery = (async () => {
-          const deliveryId = `${change.conventionId}.${change.sequence}.${subscription.id}`;
-          try {
-            await scope.run(() =>
-              deliverWebhook.executeWithOptions(
-                {
-                  summary: `Notification webhook — ${subscription.client ?? subscription.id} (#${change.sequence})`,
-                },
-                [
-                  {
-                    deliveryId,
-                    subscriptionId: subscription.id,
-                    url: subscription.url,
-                    secret: subscription.secret,
-                    change,
-                  },
-                ],
-              ),
-            );
-          } catch (error) {
-            // Cancelled by an unsubscription: nothing failed, nobody is waiting for it.
-            if (isCancellation(error) && scope.consideredCancelled) return;
-            runtime.deliveryFailures.push({
-              messageId: deliveryId,
-              kind: 'webhook',
-              at: Date.now(),
-              recipients: [subscription.client ?? subscription.id],
-              reason:
-                error instanceof Error
-                  ? error.cause instanceof Error
-                    ? error.cause.message
-                    : error.message
-                  : String(error),
-            });
-          }
-        })();
-        webhookDeliveries.add(delivery);
-        void delivery.finally(() => {
-          webhookDeliveries.delete(delivery);
-          scopes.delete(scope);
-          if (scopes.size === 0) deliveryScopes.delete(subscription.id);
-        });
-      }
-  };
+  const dispatchChanges = () => webhooks.dispatch(runtime.takeChanges(), runtime.webhooks);
 
   const refusedEmails = metricMeter.createCounter(
     REFUSED_EMAILS_METRIC,
@@ -453,9 +354,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     const termChanged = currentTerm !== runTerm;
     const info = workflowInfo();
     if (termChanged || info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS) {
-      await condition(
-        () => allHandlersFinished() && webhookDeliveries.size === 0 && documentRenders.size === 0,
-      );
+      await condition(() => allHandlersFinished() && webhooks.pending === 0 && renders.pending === 0);
       if (runtime.pendingEffects.length === 0 && runtime.pendingChanges.length === 0 && !changed)
         await continueAsNew<typeof conventionWorkflow>({
           carried: runtime.carry(Date.now()),
@@ -472,7 +371,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
   alarm.setFor(null);
 
   dispatchChanges();
-  await condition(() => allHandlersFinished() && webhookDeliveries.size === 0 && documentRenders.size === 0);
+  await condition(() => allHandlersFinished() && webhooks.pending === 0 && renders.pending === 0);
   log.info('Convention terminée', { conventionId: runtime.snapshot.context.conventionId });
   return {
     conventionId: runtime.snapshot.context.conventionId,
