@@ -145,6 +145,18 @@ const FASTIFY_PROBLEMS: Record<string, [ProblemCode, string]> = {
   ],
 };
 
+/** The problem of a client error Fastify or a plugin answered with its status alone. */
+const PROBLEM_OF_STATUS: Partial<Record<number, ProblemCode>> = {
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  408: 'timeout',
+  413: 'payload_too_large',
+  414: 'uri_too_long',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+
 /** Turns any error into the problem the client sees. */
 export function toApiProblem(error: unknown): ApiProblem {
   if (error instanceof ApiProblem) return error;
@@ -162,24 +174,7 @@ export function toApiProblem(error: unknown): ApiProblem {
   if (known) return new ApiProblem(known[0], known[1]);
   if (error instanceof SyntaxError) return new ApiProblem('malformed', UNREADABLE_JSON);
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    const code: ProblemCode =
-      e.statusCode === 401
-        ? 'unauthenticated'
-        : e.statusCode === 403
-          ? 'forbidden'
-          : e.statusCode === 404
-            ? 'not_found'
-            : e.statusCode === 408
-              ? 'timeout'
-              : e.statusCode === 413
-                ? 'payload_too_large'
-                : e.statusCode === 414
-                  ? 'uri_too_long'
-                  : e.statusCode === 415
-                    ? 'unsupported_media_type'
-                    : e.statusCode === 429
-                      ? 'rate_limited'
-                      : 'malformed';
+    const code: ProblemCode = PROBLEM_OF_STATUS[e.statusCode] ?? 'malformed';
     return new ApiProblem(code, PROBLEM_CODES[code].title);
   }
   return new ApiProblem('internal', 'erreur interne: elle a été journalisée');
