@@ -19,14 +19,16 @@ const MIN_TIMER_MS = 1000;
 /**
  * One convention driven through time in pure code, turn for turn as the workflow drives it: a turn
  * at each wake it names and after each accepted event, every message due sent at that turn, a new
- * run (continue-as-new, carried state) when a renewal starts the next term. The simulations (`npm
- * run simulate`, the planner's unit tests) use it; the workflow is the same loop with Temporal's
- * timer, updates and activities around it.
+ * run (continue-as-new, carried state) when a renewal starts the next term. The simulations use
+ * it (`npm run simulate`, the planner's unit tests, the fault suite's model); the workflow is the
+ * same loop with Temporal's timer, updates and activities around it.
  */
 export class SimulatedConvention {
   runtime: ConventionRuntime;
   now: number;
   readonly mails: SimulatedMail[] = [];
+  /** When the workflow's timer rings next; null once the convention is done with. */
+  wake: Wake | null;
   private runTerm: number;
   private done = false;
 
@@ -42,16 +44,8 @@ export class SimulatedConvention {
     this.wake = this.turn();
   }
 
-  /** When the workflow's timer rings next; null once the convention is done with. */
-  wake: Wake | null;
-
   get term(): number {
     return this.runtime.context.term?.number ?? 0;
-  }
-
-  /** Whether the workflow has returned: ended, and every notice out. */
-  get finished(): boolean {
-    return this.done;
   }
 
   /** One turn of the workflow's loop at `now`: when it wakes next, or null once it has returned. */
