@@ -113,6 +113,16 @@ export class SmtpSink {
     this.received.length = 0;
   }
 
+  /** Waits (real time) until no message has come in for `quietMs`, then returns all it received. */
+  async settled(quietMs: number): Promise<ReceivedMail[]> {
+    let count = -1;
+    while (count !== this.received.length) {
+      count = this.received.length;
+      await new Promise((resolve) => setTimeout(resolve, quietMs));
+    }
+    return this.received;
+  }
+
   /** Refuses the next `count` messages (at the end of DATA) with `mode`, then answers as `mode` says. */
   refuseNext(count: number, mode: Exclude<SinkMode, { kind: 'accept' }>): void {
     this.scripted = { remaining: count, mode };

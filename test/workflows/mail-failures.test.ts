@@ -113,11 +113,7 @@ function counts(conventionId: string): Map<string, number> {
 
 /** Real time for the last activity to reach the sink. */
 async function settle(): Promise<void> {
-  let count = -1;
-  while (count !== h.sink.received.length) {
-    count = h.sink.received.length;
-    await new Promise((resolve) => setTimeout(resolve, 400));
-  }
+  await h.sink.settled(400);
 }
 
 const id = (conventionId: string, rest: string) => `<${conventionId}.${rest}@iscg.test>`;

@@ -147,12 +147,7 @@ class Life {
 
   /** Waits until the sink has stopped receiving (real time), then returns what it got. */
   async received(): Promise<ReceivedMail[]> {
-    let count = -1;
-    while (count !== this.h.sink.received.length) {
-      count = this.h.sink.received.length;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-    return this.h.sink.received.filter((m) => m.messageId.includes(this.conventionId));
+    return (await this.h.sink.settled(500)).filter((m) => m.messageId.includes(this.conventionId));
   }
 }
 

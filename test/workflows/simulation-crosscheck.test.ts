@@ -64,16 +64,6 @@ const transition = (e: HistoryEntry) => ({
   term: e.term,
 });
 
-/** Waits until the sink has stopped receiving (real time). */
-async function settledReceived(): Promise<ReceivedMail[]> {
-  let count = -1;
-  while (count !== h.sink.received.length) {
-    count = h.sink.received.length;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-  return h.sink.received;
-}
-
 test('a sample of the simulated fleet sends the same emails and records the same transitions on the server', async () => {
   // A fleet starting in a few days, so that the server's clock (today) is before every creation.
   const from = addDays(localDate(Date.now(), '59'), 3);
@@ -110,7 +100,7 @@ test('a sample of the simulated fleet sends the same emails and records the same
         });
     }
     await goTo(Math.max(...ends) + 7 * 24 * 3600_000);
-    const received = await settledReceived();
+    const received = await h.sink.settled(1000);
 
     const drifts: number[] = [];
     for (const life of lives) {

@@ -80,12 +80,7 @@ async function payAllBut(life: Life, on: string, keep: string[]): Promise<void> 
 
 /** Waits until the sink has stopped receiving (real time), then returns this convention's mail. */
 async function received(life: Life): Promise<ReceivedMail[]> {
-  let count = -1;
-  while (count !== h.sink.received.length) {
-    count = h.sink.received.length;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  return h.sink.received.filter((m) => m.messageId.includes(life.conventionId));
+  return (await h.sink.settled(500)).filter((m) => m.messageId.includes(life.conventionId));
 }
 
 const idOf = (m: ReceivedMail) => m.messageId.replace(/^<|@iscg\.test>$/g, '');
