@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Idempotency keys: a transition sent twice with the same key takes effect once. The fingerprint
  * tells a true repeat (same body) from a reuse of the key for another request. Pure code: it runs
@@ -32,3 +34,10 @@ export function requestFingerprint(request: { type: string; payload: unknown; ac
 }
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/** The key as the API's header and the workflow's update validator both check it. */
+export const idempotencyKeySchema = z
+  .string({ message: 'clé d’idempotence attendue (texte)' })
+  .regex(IDEMPOTENCY_KEY_PATTERN, {
+    message: '8 à 128 caractères parmi lettres, chiffres, « . », « _ », « : » et « - »',
+  });

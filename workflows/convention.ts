@@ -26,7 +26,12 @@ import type { MailOutcome, MailRequest } from '../domain/mail/mail-request';
 import type { MailBehaviour } from '../domain/mail/notices';
 import { currentDetails, searchAttributeValues, type SearchAttributeValues } from '../domain/presentation';
 import { ConventionRuntime, type Due } from '../domain/runtime/convention-runtime';
-import { malformedRequest, malformedSubscription, malformedUnsubscription } from '../domain/runtime/requests';
+import {
+  eventRequestSchema,
+  shapeRefusal,
+  webhookSubscriptionSchema,
+  webhookUnsubscriptionSchema,
+} from '../domain/runtime/requests';
 import type { Wake } from '../domain/reminders/plan';
 import {
   applyEventUpdate,
@@ -228,7 +233,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     {
       // Synchronous: refuses, without touching the history, what the convention cannot accept.
       validator: (request: EventRequest) => {
-        const malformed = malformedRequest(request);
+        const malformed = shapeRefusal(eventRequestSchema, request);
         if (malformed) throw refusalFailure(malformed);
         if (knownRequest(request)) return;
         if (isTerminated(runtime.snapshot))
@@ -265,7 +270,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     },
     {
       validator: (request: SubscribeWebhookRequest) => {
-        const malformed = malformedSubscription(request);
+        const malformed = shapeRefusal(webhookSubscriptionSchema, request);
         if (malformed) throw refusalFailure(malformed);
         if (runtime.webhooks.length >= 20 && !runtime.webhooks.some((w) => w.id === request.id))
           throw refusalFailure({ code: 'refused', message: '20 abonnements au plus par convention' });
@@ -285,7 +290,7 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     {
       // Without it, a junk argument throws in the handler and fails the workflow task, for good.
       validator: (request: { id: string }) => {
-        const malformed = malformedUnsubscription(request);
+        const malformed = shapeRefusal(webhookUnsubscriptionSchema, request);
         if (malformed) throw refusalFailure(malformed);
       },
     },

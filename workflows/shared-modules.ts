@@ -15,9 +15,10 @@ import { regexes as zodPatterns } from 'zod';
 import * as conventionSchemas from '../domain/convention/schema';
 import * as inputRules from '../domain/convention/input-rules';
 import * as eventSchemas from '../domain/lifecycle/events';
+import * as idempotency from '../domain/idempotency';
+import * as requestSchemas from '../domain/runtime/requests';
 import '../domain/documents/attachments';
 import '../domain/documents/ledger';
-import '../domain/idempotency';
 import '../domain/lifecycle/clock';
 import '../domain/lifecycle/decide';
 import '../domain/lifecycle/phase';
@@ -27,7 +28,6 @@ import '../domain/presentation';
 import '../domain/reminders/plan';
 import '../domain/reminders/schedule';
 import '../domain/runtime/convention-runtime';
-import '../domain/runtime/requests';
 import '../domain/temporal-contract';
 
 // The SDK deep-freezes what shared modules export, and stops at an object frozen already. A zod
@@ -37,4 +37,6 @@ import '../domain/temporal-contract';
 Object.freeze(conventionSchemas);
 Object.freeze(inputRules);
 Object.freeze(eventSchemas);
+Object.freeze(idempotency);
+Object.freeze(requestSchemas);
 Object.freeze(zodPatterns);

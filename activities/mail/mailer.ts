@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import nodemailer from 'nodemailer';
 import type { SendMailOptions, Transporter } from 'nodemailer';
-import type { MailOutcome, MailRequest } from '../../domain/mail/mail-request';
+import { NO_RECIPIENT_REASON, type MailOutcome, type MailRequest } from '../../domain/mail/mail-request';
 import { createDocumentRenderer, type DocumentRenderer, type RenderedFile } from '../documents/render';
 import { activityClock, activityLog } from './activity-context';
 import { FolderJournal, type MailJournal } from './journal';
@@ -180,8 +180,7 @@ export function createMailer(
         log.info('Courriel déjà envoyé: pas de second envoi', about);
         return { status: 'already-sent', messageId };
       }
-      if (request.to.length === 0)
-        return { status: 'rejected', messageId, reason: 'aucun destinataire: adresse de contact manquante' };
+      if (request.to.length === 0) return { status: 'rejected', messageId, reason: NO_RECIPIENT_REASON };
 
       let rendered: RenderedMail;
       let files: RenderedFile[];

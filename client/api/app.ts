@@ -9,15 +9,20 @@ import Fastify, {
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import type { ConventionsClient } from '../conventions';
 import { ConventionFactsCache, type ConventionSource } from '../reports/cache';
 import { ReportsService } from '../reports/service';
 import { KeyRing, type ApiKey } from '../auth/keys';
 import { principalFromKey } from '../auth/principal';
-import type { RouteContext } from './context';
+import { checkBeforeValidation, zodValidatorCompiler, type RouteContext } from './context';
 import { ApiProblem, MAX_PARAM_LENGTH, toApiProblem, type Problem } from './problem';
 import { registerBodyTimeout, registerJsonParsers } from './json-body';
-import { ledgerItemSchema, problemSchema } from './schemas';
 import { conventionRoutes } from './routes/conventions';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
@@ -132,6 +137,48 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
   );
 }
 
+/**
+ * The schema provider keeps a response's description and content: its headers are put back, and
+ * an answer without a body (`content: {}`, e.g. 204, 304) is documented as such.
+ */
+const withResponseHeaders: typeof jsonSchemaTransform = (route) => {
+  const transformed = jsonSchemaTransform(route);
+  const responses = (route.schema?.response ?? {}) as Record<
+    string,
+    { description?: string; headers?: unknown; content?: object }
+  >;
+  const documented = transformed.schema.response as Record<string, Record<string, unknown>> | undefined;
+  for (const [status, response] of Object.entries(responses)) {
+    if (!documented?.[status]) continue;
+    if (response.content && Object.keys(response.content).length === 0)
+      documented[status] = { description: response.description, type: 'null' };
+    if (response.headers) documented[status].headers = response.headers;
+  }
+  return transformed;
+};
+
+/**
+ * The components the document refers to: the schema provider lists each named schema twice (as
+ * sent, `…Input`, and as answered) whether a route uses it or not.
+ */
+type OpenApiDocument = { components?: { schemas?: Record<string, unknown> } };
+function withoutUnusedComponents(document: OpenApiDocument): OpenApiDocument {
+  const schemas = document.components?.schemas;
+  if (!schemas) return document;
+  const kept: Record<string, unknown> = {};
+  let reachable = JSON.stringify({ ...document, components: { ...document.components, schemas: {} } });
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [name, schema] of Object.entries(schemas))
+      if (!(name in kept) && reachable.includes(`"#/components/schemas/${name}"`)) {
+        kept[name] = schema;
+        reachable += JSON.stringify(schema);
+        grew = true;
+      }
+  }
+  return { ...document, components: { ...document.components, schemas: kept } };
+}
+
 const UNAUTHENTICATED_HEADERS = { 'www-authenticate': 'Bearer realm="iscg"' };
 
 /**
@@ -149,13 +196,12 @@ export async function buildApp(options: ApiOptions): Promise<FastifyInstance> {
       void sendProblem(undefined, reply, toApiProblem(error));
     },
     clientErrorHandler: answerClientError,
-  });
-  // Bodies are validated with the domain's zod schemas (French messages, same rules as the
-  // workflow); the JSON Schemas given to routes only document them.
-  app.setValidatorCompiler(() => (data: unknown) => ({ value: data }));
-  // Responses are the workflow's own objects: no schema-driven serializer that could drop fields.
-  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  }).withTypeProvider<ZodTypeProvider>();
+  // Every route's schemas are zod (client/api/schemas.ts): they validate, type, serialise and document.
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);
+  app.decorateRequest('sentBody', undefined);
   registerJsonParsers(app);
   registerBodyTimeout(app, options.bodyTimeoutMs ?? 10_000);
 
@@ -287,6 +333,14 @@ export async function buildApp(options: ApiOptions): Promise<FastifyInstance> {
     const refusal = refusals.get(request);
     if (refusal) throw refusal;
   });
+  app.addHook('preValidation', (request, _reply, done) => {
+    try {
+      checkBeforeValidation(request);
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -317,13 +371,12 @@ export async function buildApp(options: ApiOptions): Promise<FastifyInstance> {
         { name: 'service', description: 'Santé et description' },
       ],
     },
-    refResolver: {
-      buildLocalReference: (json, _baseUri, _fragment, i) =>
-        typeof json.$id === 'string' ? json.$id : `def-${i}`,
-    },
+    transform: withResponseHeaders,
+    transformObject: (document) =>
+      withoutUnusedComponents(jsonSchemaTransformObject(document) as OpenApiDocument) as ReturnType<
+        typeof jsonSchemaTransformObject
+      >,
   });
-  app.addSchema({ $id: 'Problem', ...problemSchema });
-  app.addSchema(ledgerItemSchema);
 
   healthRoutes(app, context);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());

@@ -1,16 +1,26 @@
-import type { FastifyRequest } from 'fastify';
-import type { z } from 'zod';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifyRequest,
+  FastifySchemaCompiler,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { ConventionsClient } from '../conventions';
 import { conventionAccess, partiesAccess, type Principal } from '../auth/principal';
 import type { ConventionState } from '../../domain/temporal-contract';
 import type { ReportsService } from '../reports/service';
-import { idempotencyKeySchema } from './schemas';
 import { ApiProblem, type ProblemDetail } from './problem';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the authentication hook on every route but the public ones. */
     principal: Principal | null;
+    /** The body as the client sent it, before its schema parsed it (idempotency compares it). */
+    sentBody: unknown;
   }
   interface FastifyContextConfig {
     /** No key: health, OpenAPI document, docs (counted per address). */
@@ -19,6 +29,15 @@ declare module 'fastify' {
     codec?: boolean;
   }
 }
+
+/** The API's Fastify instance: each route typed by its zod schemas. */
+export type ApiInstance = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
 
 /** What the routes share: the one Temporal client, and how long a Temporal call may take. */
 export interface RouteContext {
@@ -67,26 +86,52 @@ export async function readableConvention(
   return state;
 }
 
-export function issuesOf(error: z.ZodError, prefix = ''): ProblemDetail[] {
-  return error.issues.map((issue) => ({
-    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'),
-    message: issue.message,
-  }));
+/** Each issue of a failed parse, its field as a dotted path. */
+export function issuesOf(error: z.ZodError): ProblemDetail[] {
+  return error.issues.map((issue) => ({ field: issue.path.map(String).join('.'), message: issue.message }));
 }
 
-/** Parses with a zod schema; a failure is a 422 naming every bad field. */
-export function parseOr422<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const errors = issuesOf(parsed.error, prefix);
+/** A 422 naming every bad field. */
+function invalidProblem(error: z.ZodError, fieldName = (field: string) => field): ApiProblem {
+  const errors = issuesOf(error).map((e) => ({ ...e, field: fieldName(e.field) }));
   const first = errors[0]!;
-  throw new ApiProblem('invalid', first.field ? `${first.field}: ${first.message}` : first.message, {
+  return new ApiProblem('invalid', first.field ? `${first.field}: ${first.message}` : first.message, {
     field: first.field,
     errors,
   });
 }
 
-export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
+/** `idempotency-key` as the header is written in the documentation: `Idempotency-Key`. */
+const headerName = (name: string) =>
+  name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+
+/**
+ * Fastify validates each part of a request (body, query, path, headers) with the route's zod
+ * schema: a failure is the same 422 as everywhere (French messages, every bad field named), and
+ * the handler receives what the schema parsed. A request without a body reads as `{}`.
+ */
+export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema, httpPart }) => {
+  if (!(schema instanceof z.ZodType)) throw new TypeError(`schéma zod attendu pour ${httpPart}`);
+  return (data) => {
+    const parsed = schema.safeParse(httpPart === 'body' ? (data ?? {}) : data);
+    if (parsed.success) return { value: parsed.data };
+    return { error: invalidProblem(parsed.error, httpPart === 'headers' ? headerName : undefined) };
+  };
+};
+
+/**
+ * Before any part of a request is judged: the key must reach the convention of the path (403 or
+ * 404 first, whatever the body), and an idempotency key must be sent once.
+ */
+export function checkBeforeValidation(request: FastifyRequest): void {
+  request.sentBody = request.body;
+  const id = (request.params as { id?: unknown } | undefined)?.id;
+  if (typeof id === 'string' && request.routeOptions.url?.startsWith('/conventions/:id'))
+    accessibleConvention(request, id);
+  if (request.routeOptions.schema?.headers) singleIdempotencyKey(request);
+}
+
+function singleIdempotencyKey(request: FastifyRequest): void {
   // Node joins repeated headers with ", ": count them on the raw list to say what is wrong.
   const raw = request.raw.rawHeaders;
   let sent = 0;
@@ -100,11 +145,4 @@ export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
       `Idempotency-Key: un seul en-tête par requête (${Math.max(sent, listed)} reçus); une clé identifie une seule requête`,
       { field: 'Idempotency-Key' },
     );
-  if (header === undefined) return undefined;
-  const parsed = idempotencyKeySchema.safeParse(header);
-  if (!parsed.success)
-    throw new ApiProblem('invalid', `Idempotency-Key: ${parsed.error.issues[0]!.message}`, {
-      field: 'Idempotency-Key',
-    });
-  return parsed.data;
 }

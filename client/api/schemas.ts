@@ -1,36 +1,26 @@
 import { z } from 'zod';
 import { conventionCreateInputSchema } from '../../domain/convention/input-rules';
 import { civilDateSchema, departementSchema } from '../../domain/convention/schema';
-import { IDEMPOTENCY_KEY_PATTERN } from '../../domain/idempotency';
 import { EXTERNAL_EVENT_TYPES, type ExternalEventType } from '../../domain/lifecycle/events';
 import { LEDGER_KINDS } from '../../domain/lifecycle/context';
 import { PHASES } from '../../domain/lifecycle/phase';
 import { LEDGER_STATUSES } from '../../domain/lifecycle/term';
 import { DEADLINE_KINDS } from '../../domain/lifecycle/view';
 import { FINANCING_TABLES } from '../../domain/reports/tables';
-import { PROBLEM_CODES } from './problem';
+import type { Payment, Termination } from '../../domain/lifecycle/context';
+import type { LedgerLine } from '../../domain/lifecycle/view';
+import type { ScheduledReminder } from '../../domain/reminders/schedule';
+import type { ConventionState, EventResult } from '../../domain/temporal-contract';
+import type { ConventionSummary } from '../conventions';
+import { PROBLEM_CODES, type Problem, type ProblemCode } from './problem';
 
 /**
- * Request schemas of the API (zod, the same ones the workflow validates with) and their JSON Schema
- * for the OpenAPI document. Responses are described by hand-written JSON Schema: they come from
- * the workflow and are returned as they are.
+ * The API's schemas (zod). Each route gives them to Fastify, which validates requests with them
+ * (the same schemas the workflow parses with), types its handler, serialises its answers and
+ * documents it in the OpenAPI document (fastify-type-provider-zod). An answer is serialised with
+ * the fields its schema lists: every field of the workflow's types is listed (checked at compile
+ * time below), the parts documented elsewhere are passed whole (`opaque`).
  */
-
-type JsonSchema = Record<string, unknown>;
-
-/** JSON Schema (OpenAPI 3.0 flavour) of a request body, as the client sends it. */
-export function requestSchema(schema: z.ZodType): JsonSchema {
-  const json = z.toJSONSchema(schema, {
-    target: 'openapi-3.0',
-    io: 'input',
-    unrepresentable: 'any',
-    override: (ctx) => {
-      if (ctx.zodSchema === civilDateSchema) ctx.jsonSchema.format = 'date';
-    },
-  }) as JsonSchema;
-  delete json.$schema;
-  return json;
-}
 
 export const createBodySchema = conventionCreateInputSchema;
 
@@ -179,256 +169,254 @@ export type DeadlinesQuery = z.output<typeof deadlinesQuerySchema>;
 export const activityQuerySchema = z.object({ years: yearsParam.optional(), ...reportFilterShape }).strict();
 export type ActivityQuery = z.output<typeof activityQuerySchema>;
 
-export const idempotencyKeySchema = z.string().regex(IDEMPOTENCY_KEY_PATTERN, {
-  message: '8 à 128 caractères parmi lettres, chiffres, « . », « _ », « : » et « - »',
-});
+// ---- Responses ------------------------------------------------------------------------------
 
-// ---- Response schemas (documentation) -------------------------------------------------------
+const integer = z.number().int();
+const dateText = z.string().meta({ format: 'date' });
 
-export const problemSchema: JsonSchema = {
-  type: 'object',
-  description: 'Erreur au format RFC 9457 (application/problem+json)',
-  required: ['type', 'title', 'status', 'detail', 'code'],
-  properties: {
-    type: { type: 'string', example: 'urn:iscg:problem:invalid' },
-    title: { type: 'string' },
-    status: { type: 'integer' },
-    detail: { type: 'string', description: 'Ce qui ne va pas, en français' },
-    code: { type: 'string', enum: Object.keys(PROBLEM_CODES) },
-    field: { type: 'string', description: 'Le champ en cause (chemin pointé, ex. "data.startDate")' },
-    phase: { type: 'string', enum: [...PHASES], description: 'Phase de la convention au moment du refus' },
-    errors: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['field', 'message'],
-        properties: { field: { type: 'string' }, message: { type: 'string' }, article: { type: 'string' } },
-      },
-    },
-    instance: { type: 'string' },
-  },
-};
+/**
+ * A part of an answer passed as the workflow gives it, documented as an object (its fields are
+ * those of the convention's data and history: docs/api.md and the templates describe them).
+ */
+export const opaque = z
+  .custom<object>((value) => typeof value === 'object' && value !== null, { message: 'objet attendu' })
+  .meta({ type: 'object', additionalProperties: true });
 
-export const eventResultSchema: JsonSchema = {
-  type: 'object',
-  required: ['conventionId', 'event', 'phase', 'term', 'appliedAt', 'replayed'],
-  properties: {
-    conventionId: { type: 'string' },
-    event: { type: 'string', enum: EXTERNAL_EVENT_TYPES },
-    phase: { type: 'string', enum: [...PHASES] },
-    term: { type: 'integer', description: 'Numéro de la période de trois ans (0 avant la prise d’effet)' },
-    appliedAt: { type: 'integer', description: 'Instant d’application (ms depuis l’époque Unix)' },
-    replayed: {
-      type: 'boolean',
-      description:
+/** Returns the schema; fails to compile when it leaves out a field of `T` (it would not be sent). */
+const listing =
+  <T>() =>
+  <S extends z.ZodObject>(
+    schema: S &
+      ([Exclude<keyof T, keyof z.output<S>>] extends [never]
+        ? unknown
+        : { unlisted: Exclude<keyof T, keyof z.output<S>> }),
+  ): S =>
+    schema;
+
+export const problemSchema = listing<Problem>()(
+  z
+    .object({
+      type: z.string().meta({ example: 'urn:iscg:problem:invalid' }),
+      title: z.string(),
+      status: integer,
+      detail: z.string().describe('Ce qui ne va pas, en français'),
+      code: z.enum(Object.keys(PROBLEM_CODES) as [ProblemCode, ...ProblemCode[]]),
+      field: z.string().optional().describe('Le champ en cause (chemin pointé, ex. "data.startDate")'),
+      phase: z.enum(PHASES).optional().describe('Phase de la convention au moment du refus'),
+      errors: z
+        .array(z.object({ field: z.string(), message: z.string(), article: z.string().optional() }))
+        .optional(),
+      instance: z.string().optional(),
+    })
+    .meta({ id: 'Problem', description: 'Erreur au format RFC 9457 (application/problem+json)' }),
+);
+
+export const eventResultSchema = listing<EventResult>()(
+  z.object({
+    conventionId: z.string(),
+    event: z.enum(EXTERNAL_EVENT_TYPES as [ExternalEventType, ...ExternalEventType[]]),
+    phase: z.enum(PHASES),
+    term: integer.describe('Numéro de la période de trois ans (0 avant la prise d’effet)'),
+    appliedAt: integer.describe('Instant d’application (ms depuis l’époque Unix)'),
+    replayed: z
+      .boolean()
+      .describe(
         'Vrai quand la réponse est celle, mémorisée, d’une requête antérieure de même Idempotency-Key',
-    },
-  },
-};
+      ),
+  }),
+);
 
-const payment: JsonSchema = {
-  type: 'object',
-  properties: {
-    paidOn: {
-      type: 'string',
-      format: 'date',
-      description: 'Jour du versement, tel que le payeur l’a déclaré',
-    },
-    amountEur: {
-      type: 'number',
-      nullable: true,
-      description: 'Montant déclaré (null: non précisé, pour un salaire)',
-    },
-    reference: { type: 'string', nullable: true, description: 'Référence du versement chez le payeur' },
-    recordedAt: { type: 'integer', description: 'Instant de l’enregistrement (ms depuis 1970)' },
-  },
-};
+const paymentSchema = listing<Payment>()(
+  z.object({
+    paidOn: dateText.describe('Jour du versement, tel que le payeur l’a déclaré'),
+    amountEur: z.number().nullable().describe('Montant déclaré (null: non précisé, pour un salaire)'),
+    reference: z.string().nullable().describe('Référence du versement chez le payeur'),
+    recordedAt: integer.describe('Instant de l’enregistrement (ms depuis 1970)'),
+  }),
+);
 
 /** A line of the ledger, as the state, the schedule and `GET /conventions/{id}/ledger` list it. */
-export const ledgerItemSchema: JsonSchema = {
-  $id: 'LedgerItem',
-  type: 'object',
-  description:
-    'Une ligne de l’échéancier: un salaire mensuel, la participation annuelle de l’État, ou la contribution annuelle d’un cofinanceur',
-  required: ['id', 'kind', 'term', 'dueDate', 'payerPartyId'],
-  properties: {
-    id: {
-      type: 'string',
-      example: 't1-salaire-2027-03',
+export const ledgerItemSchema = listing<LedgerLine>()(
+  z
+    .object({
+      id: z.string().meta({
+        example: 't1-salaire-2027-03',
+        description:
+          'Identifiant stable: `t<période>-salaire-<AAAA-MM>` (salaire du mois), `t<période>-etat-annee-<1..3>` (part de l’État), `t<période>-<partie>-annee-<1..3>` (part d’un cofinanceur). Il ne change jamais, même quand la ligne est reportée dans la période suivante (une ligne de la période 1 garde son `t1-` en période 2). C’est `itemId` dans RECORD_PAYMENT, RECORD_NON_PAYMENT et WRITE_OFF',
+      }),
+      kind: z.enum(LEDGER_KINDS).meta({ example: 'salary' }),
+      term: integer.meta({ description: 'Période à laquelle la ligne appartient', example: 1 }),
+      termYear: integer.meta({ description: 'Année de la période (1 à 3)', example: 1 }),
+      month: z
+        .string()
+        .nullable()
+        .meta({ description: 'Pour un salaire, le mois AAAA-MM; null sinon', example: '2027-03' }),
+      payerPartyId: z
+        .string()
+        .meta({ description: 'La partie qui verse (l’employeur pour un salaire)', example: 'association' }),
+      contractualDate: dateText.meta({
+        description: 'Le jour écrit dans la convention',
+        example: '2027-03-30',
+      }),
+      dueDate: dateText.meta({
+        description:
+          'Le jour où l’acte est dû: le jour contractuel, ou le jour ouvré qui le précède ou le suit (docs/calendar.md)',
+        example: '2027-03-30',
+      }),
+      plannedAmountEur: z.number().nullable().meta({
+        description: 'Montant prévu; null pour un salaire (son montant n’est pas dans la convention)',
+        example: 20000,
+      }),
+      payments: z.array(paymentSchema).describe('Versements constatés, dans l’ordre'),
+      nonPayment: z
+        .object({ notedOn: dateText, reason: z.string().nullable(), recordedAt: integer })
+        .nullable()
+        .describe('Non-versement constaté (art. 9), null sinon'),
+      waived: z.enum(['poste-vacant']).nullable().describe('Non due (poste vacant), null sinon'),
+      writeOff: z
+        .object({
+          reason: z.string(),
+          decidedOn: dateText,
+          decisionRef: z.string().nullable(),
+          recordedAt: integer,
+        })
+        .nullable()
+        .optional()
+        .describe('Close sans paiement par un opérateur (WRITE_OFF), null sinon'),
+      status: z
+        .enum(LEDGER_STATUSES)
+        .optional()
+        .meta({ description: 'Où en est la ligne aujourd’hui, dans le département', example: 'due' }),
+    })
+    .meta({
+      id: 'LedgerItem',
       description:
-        'Identifiant stable: `t<période>-salaire-<AAAA-MM>` (salaire du mois), `t<période>-etat-annee-<1..3>` (part de l’État), `t<période>-<partie>-annee-<1..3>` (part d’un cofinanceur). Il ne change jamais, même quand la ligne est reportée dans la période suivante (une ligne de la période 1 garde son `t1-` en période 2). C’est `itemId` dans RECORD_PAYMENT, RECORD_NON_PAYMENT et WRITE_OFF',
-    },
-    kind: { type: 'string', enum: [...LEDGER_KINDS], example: 'salary' },
-    term: { type: 'integer', description: 'Période à laquelle la ligne appartient', example: 1 },
-    termYear: { type: 'integer', description: 'Année de la période (1 à 3)', example: 1 },
-    month: {
-      type: 'string',
-      nullable: true,
-      description: 'Pour un salaire, le mois AAAA-MM; null sinon',
-      example: '2027-03',
-    },
-    payerPartyId: {
-      type: 'string',
-      description: 'La partie qui verse (l’employeur pour un salaire)',
-      example: 'association',
-    },
-    contractualDate: {
-      type: 'string',
-      format: 'date',
-      description: 'Le jour écrit dans la convention',
-      example: '2027-03-30',
-    },
-    dueDate: {
-      type: 'string',
-      format: 'date',
-      description:
-        'Le jour où l’acte est dû: le jour contractuel, ou le jour ouvré qui le précède ou le suit (docs/calendar.md)',
-      example: '2027-03-30',
-    },
-    plannedAmountEur: {
-      type: 'number',
-      nullable: true,
-      description: 'Montant prévu; null pour un salaire (son montant n’est pas dans la convention)',
-      example: 20000,
-    },
-    payments: { type: 'array', items: payment, description: 'Versements constatés, dans l’ordre' },
-    nonPayment: {
-      type: 'object',
-      nullable: true,
-      description: 'Non-versement constaté (art. 9), null sinon',
-      properties: {
-        notedOn: { type: 'string', format: 'date' },
-        reason: { type: 'string', nullable: true },
-        recordedAt: { type: 'integer' },
-      },
-    },
-    waived: {
-      type: 'string',
-      nullable: true,
-      enum: ['poste-vacant', null],
-      description: 'Non due (poste vacant), null sinon',
-    },
-    writeOff: {
-      type: 'object',
-      nullable: true,
-      description: 'Close sans paiement par un opérateur (WRITE_OFF), null sinon',
-      properties: {
-        reason: { type: 'string' },
-        decidedOn: { type: 'string', format: 'date' },
-        decisionRef: { type: 'string', nullable: true },
-        recordedAt: { type: 'integer' },
-      },
-    },
-    status: {
-      type: 'string',
-      enum: [...LEDGER_STATUSES],
-      description: 'Où en est la ligne aujourd’hui, dans le département',
-      example: 'due',
-    },
-  },
+        'Une ligne de l’échéancier: un salaire mensuel, la participation annuelle de l’État, ou la contribution annuelle d’un cofinanceur',
+    }),
+);
+
+const reminderSchema = listing<ScheduledReminder>()(
+  z.object({
+    id: z.string().meta({
+      description: 'Identité du message (son Message-ID avant le domaine), définitive',
+      example: 'convention-59-lille-centre.t1.rappel.salary-payment.t1-salaire-2027-09.avant-2.2027-09-28',
+    }),
+    sendAt: z.string().meta({ format: 'date-time', description: 'Instant d’envoi (UTC)' }),
+    sendOn: dateText.describe('Jour d’envoi, dans le fuseau du département'),
+    label: z.string().meta({ example: 'versement du salaire de septembre 2027' }),
+    rung: z.string().meta({
+      description: '`avant-N` / `apres-N`: N jours ouvrés avant ou après l’échéance; `avis`: un avis',
+      example: 'avant-2',
+    }),
+    to: z.array(z.string()).describe('Parties destinataires'),
+    cc: z.array(z.string()).describe('Parties en copie'),
+  }),
+);
+
+const conventionStateShape = {
+  conventionId: z.string(),
+  slug: z.string(),
+  departement: z.object({ code: z.string(), name: z.string() }),
+  title: z.string(),
+  phase: z.enum(PHASES),
+  phaseLabel: z.string(),
+  today: dateText.describe('Le jour, dans le département'),
+  flags: z.object({
+    suspended: z.boolean(),
+    postVacant: z.boolean(),
+    denounced: z.boolean(),
+    renewal: z.enum(['renew', 'not_renew']).nullable(),
+  }),
+  data: opaque.describe('Les blancs de la convention: parties, contacts, site, financement, dates'),
+  missingBlanks: z.array(z.object({ field: z.string(), article: z.string(), message: z.string() })),
+  recruitment: opaque,
+  post: opaque,
+  signatures: z.object({
+    required: z.array(z.string()),
+    missing: z.array(z.string()),
+    collected: opaque.describe('Les signatures recueillies, par partie'),
+  }),
+  term: opaque.nullable(),
+  pastTerms: z.array(opaque),
+  ledger: z
+    .array(ledgerItemSchema)
+    .describe(
+      'Échéancier: chaque ligne reste ouverte (à venir, due, en retard, payée en partie, non-versement constaté) jusqu’à être soldée (payée, non due, close sans paiement), quelle que soit sa période. Une ligne se retrouve par son identifiant, ou par `GET /conventions/{id}/ledger?month=AAAA-MM`',
+    ),
+  schedule: z
+    .object({
+      term: opaque,
+      ledger: z.array(ledgerItemSchema),
+      reminders: z
+        .array(reminderSchema)
+        .describe(
+          'Les huit premiers rappels et avis que la convention enverra, avant et après la prise d’effet, si rien ne change d’ici là (un paiement, une suspension les modifient), par ordre d’envoi',
+        ),
+    })
+    .nullable()
+    .describe(
+      'Signée, avant la prise d’effet (`awaiting_start`): la période 1 et son échéancier tels qu’ils s’ouvriront à la date de prise d’effet (identifiants et dates définitifs), et les premiers rappels prévus; null dans les autres phases',
+    ),
+  ledgerSummary: z.array(
+    z.object({
+      termYear: integer,
+      due: integer,
+      paid: integer,
+      late: integer,
+      unpaid: integer,
+      upcoming: integer,
+    }),
+  ),
+  suspensions: z.array(opaque),
+  reviews: z.array(opaque),
+  renewal: opaque.nullable(),
+  denunciation: opaque.nullable(),
+  termination: listing<Termination>()(
+    z.object({
+      on: dateText,
+      reason: z.string(),
+      detail: z.string().nullable(),
+      closedOn: dateText
+        .nullable()
+        .optional()
+        .describe('Clôture: null tant que des échéances restent à solder (phase settling)'),
+    }),
+  ).nullable(),
+  deadlines: z.array(opaque),
+  nextDeadline: opaque.nullable(),
+  acceptedEvents: z.array(z.enum(EXTERNAL_EVENT_TYPES as [ExternalEventType, ...ExternalEventType[]])),
+  history: z.array(opaque),
+  deliveryFailures: z.array(opaque),
+  webhooks: z.array(opaque),
+  changeSequence: integer,
+  sentMessages: integer,
+  run: z.object({ number: integer, historyLength: integer }),
+  documents: z.array(opaque),
 };
 
-export const conventionStateSchema: JsonSchema = {
-  type: 'object',
-  description:
-    'État complet de la convention: phase, données (parties et contacts), signatures, échéancier de financement, échéances, historique des décisions',
-  additionalProperties: true,
-  properties: {
-    conventionId: { type: 'string' },
-    slug: { type: 'string' },
-    title: { type: 'string' },
-    phase: { type: 'string', enum: [...PHASES] },
-    phaseLabel: { type: 'string' },
-    departement: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } },
-    flags: { type: 'object', additionalProperties: true },
-    data: { type: 'object', additionalProperties: true },
-    missingBlanks: { type: 'array', items: { type: 'object', additionalProperties: true } },
-    signatures: { type: 'object', additionalProperties: true },
-    term: { type: 'object', nullable: true, additionalProperties: true },
-    ledger: {
-      type: 'array',
-      description:
-        'Échéancier: chaque ligne reste ouverte (à venir, due, en retard, payée en partie, non-versement constaté) jusqu’à être soldée (payée, non due, close sans paiement), quelle que soit sa période. Une ligne se retrouve par son identifiant, ou par `GET /conventions/{id}/ledger?month=AAAA-MM`',
-      items: { $ref: 'LedgerItem#' },
-    },
-    schedule: {
-      type: 'object',
-      nullable: true,
-      description:
-        'Signée, avant la prise d’effet (`awaiting_start`): la période 1 et son échéancier tels qu’ils s’ouvriront à la date de prise d’effet (identifiants et dates définitifs), et les premiers rappels prévus; null dans les autres phases',
-      properties: {
-        term: { type: 'object', additionalProperties: true },
-        ledger: { type: 'array', items: { $ref: 'LedgerItem#' } },
-        reminders: {
-          type: 'array',
-          description:
-            'Les huit premiers rappels et avis que la convention enverra, avant et après la prise d’effet, si rien ne change d’ici là (un paiement, une suspension les modifient), par ordre d’envoi',
-          items: {
-            type: 'object',
-            properties: {
-              id: {
-                type: 'string',
-                description: 'Identité du message (son Message-ID avant le domaine), définitive',
-                example:
-                  'convention-59-lille-centre.t1.rappel.salary-payment.t1-salaire-2027-09.avant-2.2027-09-28',
-              },
-              sendAt: { type: 'string', format: 'date-time', description: 'Instant d’envoi (UTC)' },
-              sendOn: {
-                type: 'string',
-                format: 'date',
-                description: 'Jour d’envoi, dans le fuseau du département',
-              },
-              label: { type: 'string', example: 'versement du salaire de septembre 2027' },
-              rung: {
-                type: 'string',
-                description:
-                  '`avant-N` / `apres-N`: N jours ouvrés avant ou après l’échéance; `avis`: un avis',
-                example: 'avant-2',
-              },
-              to: { type: 'array', items: { type: 'string' }, description: 'Parties destinataires' },
-              cc: { type: 'array', items: { type: 'string' }, description: 'Parties en copie' },
-            },
-          },
-        },
-      },
-    },
-    termination: {
-      type: 'object',
-      nullable: true,
-      additionalProperties: true,
-      properties: {
-        on: { type: 'string', format: 'date' },
-        reason: { type: 'string' },
-        closedOn: {
-          type: 'string',
-          format: 'date',
-          nullable: true,
-          description: 'Clôture: null tant que des échéances restent à solder (phase settling)',
-        },
-      },
-    },
-    deadlines: { type: 'array', items: { type: 'object', additionalProperties: true } },
-    nextDeadline: { type: 'object', nullable: true, additionalProperties: true },
-    acceptedEvents: { type: 'array', items: { type: 'string', enum: EXTERNAL_EVENT_TYPES } },
-    history: { type: 'array', items: { type: 'object', additionalProperties: true } },
-  },
-};
+export const conventionStateSchema = listing<ConventionState>()(
+  z
+    .object(conventionStateShape)
+    .describe(
+      'État complet de la convention: phase, données (parties et contacts), signatures, échéancier de financement, échéances, historique des décisions',
+    ),
+);
 
-export const conventionSummarySchema: JsonSchema = {
-  type: 'object',
-  properties: {
-    conventionId: { type: 'string' },
-    status: { type: 'string', description: 'Statut Temporal (RUNNING, COMPLETED...)' },
-    phase: { type: 'string', nullable: true },
-    departement: { type: 'string', nullable: true },
-    site: { type: 'string', nullable: true },
-    employer: { type: 'string', nullable: true },
-    termNumber: { type: 'integer', nullable: true },
-    termEnd: { type: 'string', format: 'date', nullable: true },
-    nextDeadline: { type: 'string', format: 'date', nullable: true },
-    nextDeadlineKind: { type: 'string', nullable: true },
-    nextActor: { type: 'string', nullable: true },
-    suspended: { type: 'boolean', nullable: true },
-    startTime: { type: 'string', format: 'date-time' },
-  },
-};
+export const conventionSummarySchema = listing<ConventionSummary>()(
+  z.object({
+    conventionId: z.string(),
+    status: z.string().describe('Statut Temporal (RUNNING, COMPLETED...)'),
+    phase: z.string().nullable(),
+    departement: z.string().nullable(),
+    site: z.string().nullable(),
+    employer: z.string().nullable(),
+    termNumber: integer.nullable(),
+    termEnd: dateText.nullable(),
+    nextDeadline: dateText.nullable(),
+    nextDeadlineKind: z.string().nullable(),
+    nextActor: z.string().nullable(),
+    suspended: z.boolean().nullable(),
+    partyRoles: z.array(z.string()).nullable().describe('Les rôles des parties; null avant leur publication'),
+    startTime: z.string().meta({ format: 'date-time' }),
+  }),
+);

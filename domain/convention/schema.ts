@@ -7,7 +7,7 @@ import './messages';
 export const civilDateSchema = z
   .string()
   .refine(isCivilDate, { message: 'date attendue au format AAAA-MM-JJ (date réelle)' })
-  .describe('Date civile AAAA-MM-JJ');
+  .meta({ description: 'Date civile AAAA-MM-JJ', format: 'date' });
 
 export const slugSchema = z
   .string()

@@ -51,6 +51,9 @@ export interface MailRequest {
   attachments?: DocumentAttachment[];
 }
 
+/** Why the mailer refuses a message that has no address to go to (a party without contact). */
+export const NO_RECIPIENT_REASON = 'aucun destinataire: adresse de contact manquante';
+
 export type MailOutcome =
   | {
       status: 'sent';

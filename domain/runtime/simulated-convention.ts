@@ -1,7 +1,7 @@
 import type { ConventionCreate } from '../convention/schema';
 import { newConvention, type Decision } from '../lifecycle/decide';
 import type { Actor, ExternalEvent, ExternalEventType } from '../lifecycle/events';
-import type { MailRequest } from '../mail/mail-request';
+import { NO_RECIPIENT_REASON, type MailRequest } from '../mail/mail-request';
 import type { Wake } from '../reminders/plan';
 import { ConventionRuntime, type RuntimeBehaviour } from './convention-runtime';
 
@@ -60,11 +60,7 @@ export class SimulatedConvention {
       else
         runtime.recordOutcome(
           mail,
-          {
-            status: 'rejected',
-            messageId: mail.id,
-            reason: 'aucun destinataire: adresse de contact manquante',
-          },
+          { status: 'rejected', messageId: mail.id, reason: NO_RECIPIENT_REASON },
           this.now,
         );
       this.mails.push({ at: this.now, mail, delivered });

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { redactPersonalData } from '../../../security/redaction';
@@ -8,7 +8,7 @@ import { TOKEN_PREFIX, type KeyRing } from '../../auth/keys';
 import { OidcVerifier, TokenRefused, type OidcSettings } from '../../auth/oidc';
 import { conventionAccess, principalFromKey, type Principal } from '../../auth/principal';
 import { z } from 'zod';
-import { parseOr422, principalOf } from '../context';
+import { principalOf, type ApiInstance } from '../context';
 import { ApiProblem } from '../problem';
 
 /**
@@ -147,7 +147,7 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export function codecRoutes(app: FastifyInstance, options: CodecRouteOptions): void {
+export function codecRoutes(app: ApiInstance, options: CodecRouteOptions): void {
   const allowOrigin = (request: FastifyRequest, reply: FastifyReply) => {
     const origin = request.headers.origin;
     if (origin === undefined) return;
@@ -162,8 +162,12 @@ export function codecRoutes(app: FastifyInstance, options: CodecRouteOptions): v
     });
   };
 
-  const body = (request: FastifyRequest): Payload[] =>
-    parseOr422(codecBodySchema, request.body ?? {}).payloads.map(toPayload);
+  // The origin is checked before the body is judged.
+  const route = {
+    config: { codec: true },
+    schema: { hide: true, body: codecBodySchema },
+    preValidation: async (request: FastifyRequest, reply: FastifyReply) => allowOrigin(request, reply),
+  };
 
   // The path token exists on the embedded stack only: production refuses ISCG_CODEC_TOKEN.
   for (const prefix of options.token ? ['/codec', '/codec/:token'] : ['/codec']) {
@@ -175,41 +179,31 @@ export function codecRoutes(app: FastifyInstance, options: CodecRouteOptions): v
         return reply.code(204).send();
       },
     );
-    app.post<{ Params: { token?: string } }>(
-      prefix + '/encode',
-      { config: { codec: true }, schema: { hide: true } },
-      async (request, reply) => {
-        allowOrigin(request, reply);
-        return { payloads: (await options.codec.encode(body(request))).map(toJson) };
-      },
-    );
-    app.post<{ Params: { token?: string } }>(
-      prefix + '/decode',
-      { config: { codec: true }, schema: { hide: true } },
-      async (request, reply) => {
-        allowOrigin(request, reply);
-        const principal = principalOf(request);
-        const payloads = body(request);
-        const decoded: Payload[] = [];
-        const sealed = new Set<number>();
-        // One at a time, so the refusal names the payload; the codec's own message stays here.
-        // A payload of a convention out of the caller's reach goes back sealed, as it came.
-        for (const [index, payload] of payloads.entries())
-          try {
-            if (mayDecode(principal, payload)) decoded.push(...(await options.codec.decode([payload])));
-            else {
-              sealed.add(index);
-              decoded.push(payload);
-            }
-          } catch {
-            throw new ApiProblem(
-              'invalid',
-              `payloads.${index}: payload illisible (clé inconnue, données tronquées ou altérées)`,
-              { field: `payloads.${index}` },
-            );
+    app.post(prefix + '/encode', route, async (request) => ({
+      payloads: (await options.codec.encode(request.body.payloads.map(toPayload))).map(toJson),
+    }));
+    app.post(prefix + '/decode', route, async (request) => {
+      const principal = principalOf(request);
+      const payloads = request.body.payloads.map(toPayload);
+      const decoded: Payload[] = [];
+      const sealed = new Set<number>();
+      // One at a time, so the refusal names the payload; the codec's own message stays here.
+      // A payload of a convention out of the caller's reach goes back sealed, as it came.
+      for (const [index, payload] of payloads.entries())
+        try {
+          if (mayDecode(principal, payload)) decoded.push(...(await options.codec.decode([payload])));
+          else {
+            sealed.add(index);
+            decoded.push(payload);
           }
-        return { payloads: decoded.map((p, i) => (sealed.has(i) ? p : redacted(p))).map(toJson) };
-      },
-    );
+        } catch {
+          throw new ApiProblem(
+            'invalid',
+            `payloads.${index}: payload illisible (clé inconnue, données tronquées ou altérées)`,
+            { field: `payloads.${index}` },
+          );
+        }
+      return { payloads: decoded.map((p, i) => (sealed.has(i) ? p : redacted(p))).map(toJson) };
+    });
   }
 }

@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ConventionSummary } from '../../conventions';
 import { LEDGER_KINDS } from '../../../domain/lifecycle/context';
@@ -13,12 +12,10 @@ import {
   type Principal,
 } from '../../auth/principal';
 import {
-  accessibleConvention,
-  idempotencyKeyOf,
-  parseOr422,
   principalOf,
   readableConvention,
   withTemporal,
+  type ApiInstance,
   type RouteContext,
 } from '../context';
 import { ApiProblem } from '../problem';
@@ -28,16 +25,13 @@ import {
   createBodySchema,
   eventResultSchema,
   booleanQuery,
+  ledgerItemSchema,
   listQuerySchema,
-  requestSchema,
 } from '../schemas';
+import { eventPayloadSchemas } from '../../../domain/lifecycle/events';
 import { visibilityQuery } from '../visibility';
-import { conventionIdParams, idempotencyHeader, problems } from './docs';
+import { conventionIdParams, idempotencyHeader, jsonResponse, problems } from './docs';
 import { sendEvent } from './events';
-
-const mergePatchSchema = z.record(z.string(), z.unknown(), {
-  message: 'objet JSON attendu (JSON Merge Patch, RFC 7386)',
-});
 
 /**
  * A listing keeps what the key may read. A role key's query already asks for its role; the
@@ -74,28 +68,25 @@ export function visibleSubscriptions(
   );
 }
 
-function listQueryDoc(): Record<string, unknown> {
-  const schema = requestSchema(listQuerySchema) as { properties: Record<string, unknown> };
-  return { type: 'object', properties: schema.properties };
-}
-
 const ledgerQuerySchema = z
   .object({
     month: z
       .string()
       .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'mois attendu au format AAAA-MM (ex. 2027-03)' })
-      .optional(),
+      .optional()
+      .meta({ example: '2027-03' }),
     term: z.coerce
       .number({ message: 'numéro de période attendu' })
       .int({ message: 'numéro de période attendu' })
       .min(1, { message: 'les périodes commencent à 1' })
-      .optional(),
+      .optional()
+      .meta({ example: 1 }),
     kind: z.enum(LEDGER_KINDS, { message: `nature attendue parmi: ${LEDGER_KINDS.join(', ')}` }).optional(),
     open: booleanQuery.optional(),
   })
   .strict();
 
-export function conventionRoutes(app: FastifyInstance, context: RouteContext): void {
+export function conventionRoutes(app: ApiInstance, context: RouteContext): void {
   app.post(
     '/conventions',
     {
@@ -104,20 +95,19 @@ export function conventionRoutes(app: FastifyInstance, context: RouteContext): v
         summary: 'Créer un projet de convention (phase de rédaction)',
         description:
           'Les blancs peuvent rester vides: `missingBlanks` dit ce qui manque pour terminer la rédaction. L’identifiant est `convention-<département>-<slug>`; un slug déjà pris dans le département est refusé (409 `exists`). Réservé aux opérateurs et à la préfecture (rôle `etat`) du département.',
-        body: requestSchema(createBodySchema),
+        body: createBodySchema,
         response: {
-          201: {
-            description: 'Convention créée',
-            type: 'object',
-            properties: { conventionId: { type: 'string' }, state: conventionStateSchema },
-          },
+          201: jsonResponse(
+            'Convention créée',
+            z.object({ conventionId: z.string(), state: conventionStateSchema }),
+          ),
           ...problems('malformed', 'forbidden', 'invalid', 'exists'),
         },
       },
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const body = parseOr422(createBodySchema, request.body ?? {});
+      const body = request.body;
       const denial = creationAccess(principal, body.data.departement);
       if (denial) throw new ApiProblem('forbidden', denial.reason);
       const created = await withTemporal(context, () => context.conventions.create(body, actorOf(principal)));
@@ -137,23 +127,19 @@ export function conventionRoutes(app: FastifyInstance, context: RouteContext): v
         summary: 'Lister et rechercher les conventions',
         description:
           'Recherche par la visibilité Temporal (attributs de recherche IscgPhase, IscgDepartement, IscgEmployer, IscgNextDeadline...). Les dates sont incluses. Une clé ne voit que les conventions de ses départements (ou celles qui lui sont attribuées).',
-        querystring: listQueryDoc(),
+        querystring: listQuerySchema,
         response: {
-          200: {
-            description: 'Conventions trouvées',
-            type: 'object',
-            properties: {
-              count: { type: 'integer' },
-              conventions: { type: 'array', items: conventionSummarySchema },
-            },
-          },
+          200: jsonResponse(
+            'Conventions trouvées',
+            z.object({ count: z.number().int(), conventions: z.array(conventionSummarySchema) }),
+          ),
           ...problems('forbidden', 'invalid'),
         },
       },
     },
     async (request) => {
       const principal = principalOf(request);
-      const query = parseOr422(listQuerySchema, request.query ?? {});
+      const query = request.query;
       if (query.departement) {
         const denial = departementAccess(principal, query.departement);
         if (denial) throw new ApiProblem('forbidden', denial.reason);
@@ -167,7 +153,7 @@ export function conventionRoutes(app: FastifyInstance, context: RouteContext): v
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/conventions/:id',
     {
       schema: {
@@ -177,7 +163,7 @@ export function conventionRoutes(app: FastifyInstance, context: RouteContext): v
           'Phase, parties et contacts, signatures, échéancier de financement, échéances à venir, historique des décisions.',
         params: conventionIdParams,
         response: {
-          200: { description: 'État de la convention', ...conventionStateSchema },
+          200: jsonResponse(conventionStateSchema.description!, conventionStateSchema),
           ...problems('forbidden', 'not_found'),
         },
       },
@@ -188,7 +174,7 @@ export function conventionRoutes(app: FastifyInstance, context: RouteContext): v
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/conventions/:id/ledger',
     {
       schema: {
@@ -197,31 +183,18 @@ export function conventionRoutes(app: FastifyInstance, context: RouteContext): v
         description:
           'Les lignes de l’échéancier, filtrées: `month=2027-03` rend le salaire de mars 2027 (et toute ligne due ce mois-là), `term`, `kind`, `open=true` les lignes pas encore soldées. Avant la prise d’effet (`awaiting_start`), les lignes qui s’ouvriront, avec leurs identifiants définitifs. L’identifiant d’une ligne est l’`itemId` des actes de paiement.',
         params: conventionIdParams,
-        querystring: {
-          type: 'object',
-          properties: {
-            month: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$', example: '2027-03' },
-            term: { type: 'integer', minimum: 1, example: 1 },
-            kind: { type: 'string', enum: [...LEDGER_KINDS] },
-            open: { type: 'string', enum: ['true', 'false'] },
-          },
-        },
+        querystring: ledgerQuerySchema,
         response: {
-          200: {
-            description: 'Les lignes retenues, par jour d’échéance',
-            type: 'object',
-            properties: {
-              conventionId: { type: 'string' },
-              phase: { type: 'string' },
-              items: { type: 'array', items: { $ref: 'LedgerItem#' } },
-            },
-          },
+          200: jsonResponse(
+            'Les lignes retenues, par jour d’échéance',
+            z.object({ conventionId: z.string(), phase: z.string(), items: z.array(ledgerItemSchema) }),
+          ),
           ...problems('forbidden', 'not_found', 'invalid'),
         },
       },
     },
     async (request) => {
-      const query = parseOr422(ledgerQuerySchema, request.query ?? {});
+      const query = request.query;
       const state = await readableConvention(context, request, request.params.id);
       // Before the start, the lines that will open: none is settled, each is to come.
       const lines =
@@ -241,7 +214,7 @@ export function conventionRoutes(app: FastifyInstance, context: RouteContext): v
     },
   );
 
-  app.patch<{ Params: { id: string } }>(
+  app.patch(
     '/conventions/:id',
     {
       schema: {
@@ -251,18 +224,14 @@ export function conventionRoutes(app: FastifyInstance, context: RouteContext): v
           'Équivaut à l’événement AMEND `{ patch }`. En rédaction et recrutement tout blanc peut changer; ensuite seuls les contacts, les représentants et le comité de suivi. Une partie ne peut modifier que ses propres contacts et représentant. Content-Type `application/merge-patch+json` ou `application/json`.',
         params: conventionIdParams,
         headers: idempotencyHeader,
-        body: { type: 'object', additionalProperties: true, description: 'JSON Merge Patch (RFC 7386)' },
+        body: eventPayloadSchemas.AMEND.shape.patch,
         response: {
-          200: { description: 'Modification appliquée', ...eventResultSchema },
+          200: jsonResponse('Modification appliquée', eventResultSchema),
           ...problems('malformed', 'forbidden', 'not_found', 'invalid', 'refused', 'conflict', 'terminated'),
         },
       },
     },
-    async (request, reply) => {
-      const id = accessibleConvention(request, request.params.id);
-      const idempotencyKey = idempotencyKeyOf(request);
-      const patch = parseOr422(mergePatchSchema, request.body, 'patch');
-      return sendEvent(context, request, reply, id, 'AMEND', { patch }, idempotencyKey);
-    },
+    async (request, reply) =>
+      sendEvent(context, request, reply, request.params.id, 'AMEND', { patch: request.sentBody }),
   );
 }

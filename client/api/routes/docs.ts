@@ -1,12 +1,13 @@
+import { z } from 'zod';
+import { idempotencyKeySchema } from '../../../domain/idempotency';
 import { PROBLEM_CODES, type ProblemCode } from '../problem';
+import { problemSchema } from '../schemas';
 
-/** OpenAPI pieces shared by the routes' schemas (documentation only: bodies are checked with zod). */
+/** Schema pieces the routes share. */
 
-export const PROBLEM_REF = { $ref: 'Problem#' };
-
-const problemResponse = (description: string) => ({
+export const problemResponse = (description: string) => ({
   description,
-  content: { 'application/problem+json': { schema: PROBLEM_REF } },
+  content: { 'application/problem+json': { schema: problemSchema } },
 });
 
 const DESCRIPTIONS: Partial<Record<ProblemCode, string>> = {
@@ -20,7 +21,7 @@ const DESCRIPTIONS: Partial<Record<ProblemCode, string>> = {
 };
 
 /** Error responses of a route, grouped by status (several codes share 409). */
-export function problems(...codes: ProblemCode[]): Record<number, unknown> {
+export function problems(...codes: ProblemCode[]): Record<number, ReturnType<typeof problemResponse>> {
   const all: ProblemCode[] = ['unauthenticated', 'rate_limited', 'unavailable', ...codes];
   const byStatus = new Map<number, string[]>();
   for (const code of all) {
@@ -35,26 +36,26 @@ export function problems(...codes: ProblemCode[]): Record<number, unknown> {
   );
 }
 
-export const conventionIdParams = {
-  type: 'object',
-  required: ['id'],
-  properties: {
-    id: {
-      type: 'string',
-      description: 'Identifiant de la convention: `convention-<département>-<slug>`',
-      example: 'convention-59-lille-centre',
-    },
-  },
-};
+/** An answer without a body (204, 304). */
+export const noBody = (description: string) => ({ description, content: {} });
 
-export const idempotencyHeader = {
-  type: 'object',
-  properties: {
-    'idempotency-key': {
-      type: 'string',
-      pattern: '^[A-Za-z0-9._:-]{8,128}$',
-      description:
-        'Rend l’acte idempotent: répété avec la même clé et le même corps, il ne s’applique qu’une fois et renvoie la même réponse (même après un renouvellement); la même clé avec un autre corps est refusée (409 `conflict`)',
-    },
-  },
-};
+/** A JSON answer and what it means. */
+export const jsonResponse = <S extends z.ZodType>(description: string, schema: S) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+const conventionId = z.string().meta({
+  description: 'Identifiant de la convention: `convention-<département>-<slug>`',
+  example: 'convention-59-lille-centre',
+});
+
+export const conventionIdParams = z.object({ id: conventionId });
+
+/** Headers are many: the schema names the one a route reads and lets the others through. */
+export const idempotencyHeader = z.looseObject({
+  'idempotency-key': idempotencyKeySchema.optional().meta({
+    description:
+      'Rend l’acte idempotent: répété avec la même clé et le même corps, il ne s’applique qu’une fois et renvoie la même réponse (même après un renouvellement); la même clé avec un autre corps est refusée (409 `conflict`)',
+  }),
+});

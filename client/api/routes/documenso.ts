@@ -1,14 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { localDate } from '../../../domain/calendar/dates';
 import { signatoryPartyIds } from '../../../domain/convention/completeness';
 import type { ConventionState, EventResult } from '../../../domain/temporal-contract';
 import { departementOfConventionId } from '../../auth/principal';
 import { ConventionError } from '../../conventions';
-import { withTemporal, type RouteContext } from '../context';
+import { withTemporal, type ApiInstance, type RouteContext } from '../context';
 import { ApiProblem } from '../problem';
-import { problems } from './docs';
+import { jsonResponse, problems } from './docs';
 
 /**
  * Receives Documenso's webhooks (an open-source e-signature service) and turns "a recipient
@@ -94,33 +93,44 @@ function partyOf(state: ConventionState, email: string): string[] {
     .map(([id]) => id);
 }
 
-export function documensoRoutes(app: FastifyInstance, context: RouteContext, config: DocumensoConfig): void {
+export function documensoRoutes(app: ApiInstance, context: RouteContext, config: DocumensoConfig): void {
   app.post(
     '/webhooks/documenso',
     {
       config: { public: true },
+      // The secret is checked before the body is judged: the handler answers a body refused.
+      attachValidation: true,
       schema: {
         tags: ['signature électronique'],
         summary: 'Recevoir les webhooks de Documenso (signature électronique)',
         description:
           'Authentifié par l’en-tête `X-Documenso-Secret` (le secret du webhook configuré dans Documenso, `ISCG_DOCUMENSO_SECRET`), pas par une clé d’API. `DOCUMENT_SIGNED`, `DOCUMENT_RECIPIENT_COMPLETED` et `DOCUMENT_COMPLETED` enregistrent la signature (`SIGN`) de chaque destinataire signataire, une seule fois; les autres événements sont acquittés sans effet. Le document Documenso doit porter l’`externalId` `iscg:<convention>:v<version>:<sha256>` (voir `GET /conventions/{id}/documents`).',
         security: [],
+        body: bodySchema,
         response: {
-          200: {
-            description: 'Traité (ou ignoré)',
-            type: 'object',
-            properties: {
-              event: { type: 'string' },
-              status: { type: 'string', enum: ['applied', 'ignored'] },
-              conventionId: { type: 'string' },
-              signatures: { type: 'array', items: { type: 'object', additionalProperties: true } },
-            },
-          },
+          200: jsonResponse(
+            'Traité (ou ignoré)',
+            z.object({
+              event: z.string(),
+              status: z.enum(['applied', 'ignored']),
+              conventionId: z.string().optional(),
+              signatures: z
+                .array(
+                  z.object({
+                    partyId: z.string(),
+                    recipientId: z.number().int(),
+                    outcome: z.enum(['applied', 'already-applied']),
+                    phase: z.string(),
+                  }),
+                )
+                .optional(),
+            }),
+          ),
           ...problems('unauthenticated', 'forbidden', 'not_found', 'invalid', 'refused'),
         },
       },
     },
-    async (request: FastifyRequest) => {
+    async (request) => {
       const log = request.log;
       const header = request.headers[DOCUMENSO_SECRET_HEADER];
       if (typeof header !== 'string' || !sameSecret(header, config.secret)) {
@@ -130,21 +140,20 @@ export function documensoRoutes(app: FastifyInstance, context: RouteContext, con
         );
         throw new ApiProblem('unauthenticated', 'en-tête X-Documenso-Secret absent ou invalide');
       }
-      const parsed = bodySchema.safeParse(request.body);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        const field = issue.path.join('.');
-        log.warn({ field, reason: issue.message }, 'documenso: corps illisible, webhook refusé');
-        throw new ApiProblem('invalid', `${field}: ${issue.message}`, { field });
+      const refused = request.validationError;
+      if (refused) {
+        const field = refused instanceof ApiProblem ? refused.extra.field : undefined;
+        log.warn({ field, reason: refused.message }, 'documenso: corps illisible, webhook refusé');
+        throw refused;
       }
-      const { event, payload } = parsed.data;
+      const { event, payload } = request.body;
       const envelope = payload.envelopeId ?? `document-${payload.id}`;
       const about = { event, envelope, documentId: payload.id };
       if (!SIGNING_EVENTS.has(event)) {
         if (event === 'DOCUMENT_REJECTED')
           log.warn(about, 'documenso: un destinataire a refusé de signer; aucune signature enregistrée');
         else log.info(about, 'documenso: événement sans effet sur la convention');
-        return { event, status: 'ignored' };
+        return { event, status: 'ignored' as const };
       }
 
       const match = EXTERNAL_ID_PATTERN.exec(payload.externalId ?? '');
@@ -258,7 +267,7 @@ export function documensoRoutes(app: FastifyInstance, context: RouteContext, con
         },
         'documenso: signatures enregistrées',
       );
-      return { event, status: 'applied', conventionId, signatures };
+      return { event, status: 'applied' as const, conventionId, signatures };
     },
   );
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   conventionRecord,
@@ -15,9 +15,10 @@ import {
 } from '../../../domain/documents/sources';
 import type { ConventionState } from '../../../domain/temporal-contract';
 import type { DocumentFormat, DocumentRenderer, RenderedFile } from '../../../activities/documents/render';
-import { parseOr422, readableConvention, withTemporal, type RouteContext } from '../context';
+import { opaque } from '../schemas';
+import { readableConvention, withTemporal, type ApiInstance, type RouteContext } from '../context';
 import { ApiProblem } from '../problem';
-import { conventionIdParams, problems } from './docs';
+import { conventionIdParams, jsonResponse, noBody, problems } from './docs';
 
 /**
  * The convention as documents: the text of each version (PDF to sign, DOCX to review), the signed
@@ -38,14 +39,16 @@ const documentQuerySchema = z
       .optional(),
   })
   .strict();
+const signedQuerySchema = z
+  .object({ format: z.literal('pdf', { message: 'la convention signée est un PDF' }).optional() })
+  .strict();
 const reportQuerySchema = z
   .object({
     format: formatSchema.optional(),
     term: z.coerce.number({ message: 'numéro de période attendu' }).int().min(1).optional(),
   })
   .strict();
-const reportParamsSchema = z.object({
-  id: z.string(),
+const reportParamsSchema = conventionIdParams.extend({
   year: z.coerce.number({ message: 'année de la convention attendue: 1, 2 ou 3' }).int().min(1).max(3),
 });
 
@@ -66,22 +69,21 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
 }
 
 const documentHeadersDoc = {
-  ETag: { description: 'SHA-256 du fichier, entre guillemets', schema: { type: 'string' } },
-  'X-Document-Version': { description: 'Version du texte, ou « projet »', schema: { type: 'string' } },
-  'X-Document-Sha256': { description: 'SHA-256 du fichier rendu', schema: { type: 'string' } },
+  ETag: { type: 'string', description: 'SHA-256 du fichier, entre guillemets' },
+  'X-Document-Version': { type: 'string', description: 'Version du texte, ou « projet »' },
+  'X-Document-Sha256': { type: 'string', description: 'SHA-256 du fichier rendu' },
 };
 
+const file = z.string().meta({ format: 'binary' });
 const binary = (description: string) => ({
   description,
   headers: documentHeadersDoc,
-  content: {
-    'application/pdf': { schema: { type: 'string', format: 'binary' } },
-    [DOCX]: { schema: { type: 'string', format: 'binary' } },
-  },
+  content: { 'application/pdf': { schema: file }, [DOCX]: { schema: file } },
 });
+const UNCHANGED = noBody('Inchangé');
 
 export function documentRoutes(
-  app: FastifyInstance,
+  app: ApiInstance,
   context: RouteContext,
   renderer: () => DocumentRenderer,
 ): void {
@@ -139,7 +141,7 @@ export function documentRoutes(
       .send(file.bytes);
   };
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/conventions/:id/documents',
     {
       schema: {
@@ -149,21 +151,19 @@ export function documentRoutes(
           'Les versions du texte (numéro, période, empreinte SHA-256 du PDF, pages), la version courante, les bilans annuels transmis au procureur, et si la convention signée est disponible.',
         params: conventionIdParams,
         response: {
-          200: {
-            description: 'Documents',
-            type: 'object',
-            properties: {
-              conventionId: { type: 'string' },
-              current: { type: 'object', nullable: true, additionalProperties: true },
-              signatureExternalId: {
-                type: 'string',
-                nullable: true,
-                description: 'L’externalId à donner au document créé dans Documenso pour la version à signer',
-              },
-              signed: { type: 'boolean' },
-              documents: { type: 'array', items: { type: 'object', additionalProperties: true } },
-            },
-          },
+          200: jsonResponse(
+            'Documents',
+            z.object({
+              conventionId: z.string(),
+              current: opaque.nullable(),
+              signatureExternalId: z
+                .string()
+                .nullable()
+                .describe('L’externalId à donner au document créé dans Documenso pour la version à signer'),
+              signed: z.boolean(),
+              documents: z.array(opaque),
+            }),
+          ),
           ...problems('forbidden', 'not_found'),
         },
       },
@@ -186,7 +186,7 @@ export function documentRoutes(
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: Record<string, string> }>(
+  app.get(
     '/conventions/:id/document',
     {
       schema: {
@@ -195,22 +195,16 @@ export function documentRoutes(
         description:
           'Sans `version`: la version courante (celle à signer, en vigueur, ou décidée pour la période suivante); avant l’ouverture des signatures, le projet tel que les données le remplissent, marqué « non signable ». `format=pdf|docx` ou l’en-tête Accept. `ETag` = SHA-256 du fichier; `If-None-Match` répond 304.',
         params: conventionIdParams,
-        querystring: {
-          type: 'object',
-          properties: {
-            format: { type: 'string', enum: ['pdf', 'docx'] },
-            version: { type: 'integer', minimum: 1 },
-          },
-        },
+        querystring: documentQuerySchema,
         response: {
           200: binary('Le document'),
-          304: { description: 'Inchangé' },
+          304: UNCHANGED,
           ...problems('forbidden', 'not_found', 'invalid'),
         },
       },
     },
     async (request, reply) => {
-      const query = parseOr422(documentQuerySchema, request.query ?? {});
+      const query = request.query;
       const format = negotiated(request, query.format);
       const { state, documents } = await load(request, request.params.id);
       let record = currentConventionRecord(documents);
@@ -235,7 +229,7 @@ export function documentRoutes(
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: Record<string, string> }>(
+  app.get(
     '/conventions/:id/document/signed',
     {
       schema: {
@@ -244,20 +238,15 @@ export function documentRoutes(
         description:
           'Le texte de la version signée, puis une page de certificat: chaque signature (partie, signataire, qualité, date, référence de signature électronique, version et empreinte signées). Disponible quand toutes les parties signataires ont signé.',
         params: conventionIdParams,
+        querystring: signedQuerySchema,
         response: {
           200: binary('La convention signée (PDF)'),
-          304: { description: 'Inchangé' },
+          304: UNCHANGED,
           ...problems('forbidden', 'not_found', 'refused'),
         },
       },
     },
     async (request, reply) => {
-      parseOr422(
-        z
-          .object({ format: z.literal('pdf', { message: 'la convention signée est un PDF' }).optional() })
-          .strict(),
-        request.query ?? {},
-      );
       const { state, documents } = await load(request, request.params.id);
       const source = signedSource(state, documents);
       if (!source)
@@ -273,7 +262,7 @@ export function documentRoutes(
     },
   );
 
-  app.get<{ Params: { id: string; year: string }; Querystring: Record<string, string> }>(
+  app.get(
     '/conventions/:id/reports/:year',
     {
       schema: {
@@ -281,31 +270,17 @@ export function documentRoutes(
         summary: 'Télécharger le bilan annuel transmis au procureur (art. 8)',
         description:
           'Le bilan de l’année 1, 2 ou 3 de la période courante (ou de `term`), tel qu’il a été établi après l’examen du comité de suivi et joint au courriel au procureur.',
-        params: {
-          type: 'object',
-          properties: {
-            id: conventionIdParams.properties.id,
-            year: { type: 'integer', minimum: 1, maximum: 3 },
-          },
-          required: ['id', 'year'],
-        },
-        querystring: {
-          type: 'object',
-          properties: {
-            format: { type: 'string', enum: ['pdf', 'docx'] },
-            term: { type: 'integer', minimum: 1 },
-          },
-        },
+        params: reportParamsSchema,
+        querystring: reportQuerySchema,
         response: {
           200: binary('Le bilan'),
-          304: { description: 'Inchangé' },
+          304: UNCHANGED,
           ...problems('forbidden', 'not_found', 'invalid'),
         },
       },
     },
     async (request, reply) => {
-      const params = parseOr422(reportParamsSchema, request.params);
-      const query = parseOr422(reportQuerySchema, request.query ?? {});
+      const { params, query } = request;
       const format = negotiated(request, query.format);
       const { state, documents } = await load(request, params.id);
       const term = query.term ?? state.term?.number ?? 1;

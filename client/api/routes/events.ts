@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ACTING_ROLE_LABELS, ACTS_BY_EVENT } from '../../../domain/lifecycle/authorization';
 import { parsePayload } from '../../../domain/lifecycle/decide';
 import {
@@ -10,19 +10,15 @@ import {
 } from '../../../domain/lifecycle/events';
 import type { EventResult } from '../../../domain/temporal-contract';
 import { actorOf } from '../../auth/principal';
-import {
-  accessibleConvention,
-  idempotencyKeyOf,
-  parseOr422,
-  principalOf,
-  withTemporal,
-  type RouteContext,
-} from '../context';
+import { principalOf, withTemporal, type ApiInstance, type RouteContext } from '../context';
 import { ApiProblem } from '../problem';
-import { eventResultSchema, genericEventBodySchema, requestSchema } from '../schemas';
-import { conventionIdParams, idempotencyHeader, problems } from './docs';
+import { eventResultSchema, genericEventBodySchema } from '../schemas';
+import { conventionIdParams, idempotencyHeader, jsonResponse, problems } from './docs';
 
-/** Checks the payload here first (a 422 without a round trip), then lets the convention decide. */
+/**
+ * Sends an event whose payload its route's schema accepted. `payload` is what the client sent:
+ * the workflow parses it again, and idempotency compares it.
+ */
 export async function sendEvent(
   context: RouteContext,
   request: FastifyRequest,
@@ -30,20 +26,11 @@ export async function sendEvent(
   conventionId: string,
   type: ExternalEventType,
   payload: unknown,
-  idempotencyKey: string | undefined,
 ): Promise<EventResult> {
-  const parsed = parsePayload(type, payload);
-  if (!parsed.ok) {
-    const r = parsed.refusal;
-    throw new ApiProblem('invalid', r.field ? `${r.field}: ${r.message}` : r.message, {
-      ...(r.field !== undefined ? { field: r.field } : {}),
-      ...(r.details ? { errors: r.details } : {}),
-    });
-  }
+  const idempotencyKey = request.headers['idempotency-key'] as string | undefined;
   const result = await withTemporal(context, () =>
     context.conventions.send(conventionId, {
       type,
-      // The body as sent: the workflow parses it again, and idempotency compares what clients send.
       payload: payload ?? {},
       actor: actorOf(principalOf(request)),
       ...(idempotencyKey ? { idempotencyKey } : {}),
@@ -69,8 +56,10 @@ function whoMay(type: ExternalEventType): string {
   return ACTS_BY_EVENT[type].map((role) => ACTING_ROLE_LABELS[role]).join(', ');
 }
 
-export function eventRoutes(app: FastifyInstance, context: RouteContext): void {
-  app.post<{ Params: { id: string } }>(
+const EVENT_APPLIED = jsonResponse('Événement appliqué', eventResultSchema);
+
+export function eventRoutes(app: ApiInstance, context: RouteContext): void {
+  app.post(
     '/conventions/:id/events',
     {
       schema: {
@@ -80,20 +69,28 @@ export function eventRoutes(app: FastifyInstance, context: RouteContext): void {
           'Corps `{ "type": "SIGN", "payload": { ... } }`; le `payload` suit le schéma de la route typée de l’événement (`/conventions/{id}/events/<événement>`). L’expéditeur est la clé d’API: il n’est jamais dans le corps.',
         params: conventionIdParams,
         headers: idempotencyHeader,
-        body: requestSchema(genericEventBodySchema),
-        response: { 200: { description: 'Événement appliqué', ...eventResultSchema }, ...EVENT_ERRORS },
+        body: genericEventBodySchema,
+        response: { 200: EVENT_APPLIED, ...EVENT_ERRORS },
       },
     },
     async (request, reply) => {
-      const id = accessibleConvention(request, request.params.id);
-      const idempotencyKey = idempotencyKeyOf(request);
-      const body = parseOr422(genericEventBodySchema, request.body ?? {});
-      return sendEvent(context, request, reply, id, body.type, body.payload, idempotencyKey);
+      // The payload's schema depends on the type: checked here, a 422 without a round trip.
+      const { type } = request.body;
+      const payload = (request.sentBody as { payload?: unknown }).payload;
+      const parsed = parsePayload(type, payload);
+      if (!parsed.ok) {
+        const r = parsed.refusal;
+        throw new ApiProblem('invalid', r.field ? `${r.field}: ${r.message}` : r.message, {
+          ...(r.field !== undefined ? { field: r.field } : {}),
+          ...(r.details ? { errors: r.details } : {}),
+        });
+      }
+      return sendEvent(context, request, reply, request.params.id, type, payload);
     },
   );
 
   for (const type of EXTERNAL_EVENT_TYPES) {
-    app.post<{ Params: { id: string } }>(
+    app.post(
       `/conventions/:id/events/${eventSlug(type)}`,
       {
         schema: {
@@ -103,15 +100,12 @@ export function eventRoutes(app: FastifyInstance, context: RouteContext): void {
           description: `Réservé à: ${whoMay(type)}. Sans corps, équivaut à \`{}\`.`,
           params: conventionIdParams,
           headers: idempotencyHeader,
-          body: requestSchema(eventPayloadSchemas[type]),
-          response: { 200: { description: 'Événement appliqué', ...eventResultSchema }, ...EVENT_ERRORS },
+          body: eventPayloadSchemas[type],
+          response: { 200: EVENT_APPLIED, ...EVENT_ERRORS },
         },
       },
-      async (request, reply) => {
-        const id = accessibleConvention(request, request.params.id);
-        const idempotencyKey = idempotencyKeyOf(request);
-        return sendEvent(context, request, reply, id, type, request.body ?? {}, idempotencyKey);
-      },
+      async (request, reply) =>
+        sendEvent(context, request, reply, request.params.id, type, request.sentBody ?? {}),
     );
   }
 }

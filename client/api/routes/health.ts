@@ -1,7 +1,7 @@
-import type { FastifyInstance } from 'fastify';
-import type { RouteContext } from '../context';
+import { z } from 'zod';
+import type { ApiInstance, RouteContext } from '../context';
 import { ApiProblem } from '../problem';
-import { PROBLEM_REF } from './docs';
+import { jsonResponse, problemResponse } from './docs';
 
 const HEALTH_TIMEOUT_MS = 2_000;
 
@@ -10,7 +10,7 @@ interface Health {
   temporal: { namespace: string; serverVersion: string };
 }
 
-export function healthRoutes(app: FastifyInstance, context: RouteContext): void {
+export function healthRoutes(app: ApiInstance, context: RouteContext): void {
   // One question to Temporal per period, whatever the number of callers: probes and load
   // balancers poll this route, and anyone may call it.
   let cached: { at: number; answer: Promise<Health> } | null = null;
@@ -41,21 +41,14 @@ export function healthRoutes(app: FastifyInstance, context: RouteContext): void 
         summary: 'État du service: 200 seulement si Temporal répond',
         security: [],
         response: {
-          200: {
-            description: 'Temporal répond',
-            type: 'object',
-            properties: {
-              status: { type: 'string', enum: ['ok'] },
-              temporal: {
-                type: 'object',
-                properties: { namespace: { type: 'string' }, serverVersion: { type: 'string' } },
-              },
-            },
-          },
-          503: {
-            description: 'Temporal ne répond pas',
-            content: { 'application/problem+json': { schema: PROBLEM_REF } },
-          },
+          200: jsonResponse(
+            'Temporal répond',
+            z.object({
+              status: z.enum(['ok']),
+              temporal: z.object({ namespace: z.string(), serverVersion: z.string() }),
+            }),
+          ),
+          503: problemResponse('Temporal ne répond pas'),
         },
       },
     },

@@ -1,101 +1,89 @@
+import { z } from 'zod';
 import { PHASES } from '../../../domain/lifecycle/phase';
 import { PAYER_KINDS } from '../../../domain/reports/common';
 import { LEDGER_STATUSES, RENEWAL_STATUS_LABELS } from '../../../domain/reports/financing';
 import { DEADLINE_KINDS } from '../../../domain/lifecycle/view';
 
-/** JSON Schema of the reports' answers, for the OpenAPI document (the answers are built in code). */
+/** The reports' answers (built in code, client/reports/): what the OpenAPI document says and the reply checks. */
 
-type JsonSchema = Record<string, unknown>;
+const integer = z.number().int();
+const text = z.string();
+const date = z.string().meta({ format: 'date' });
+const euros = z.number().nullable().describe('Euros; null pour les salaires');
 
-const integer: JsonSchema = { type: 'integer' };
-const text: JsonSchema = { type: 'string' };
-const date: JsonSchema = { type: 'string', format: 'date' };
-const euros: JsonSchema = { type: 'number', nullable: true, description: 'Euros; null pour les salaires' };
+const place = z
+  .object({ code: z.string().nullable().describe('Code du département; null pour l’ensemble'), name: text })
+  .describe('Un département, ou l’ensemble des conventions du rapport');
 
-const object = (properties: Record<string, JsonSchema>, description?: string): JsonSchema => ({
-  type: 'object',
-  required: Object.keys(properties),
-  properties,
-  ...(description ? { description } : {}),
-});
+const scope = z
+  .object({ conventions: integer, conventionIds: z.array(text) })
+  .describe('Les conventions lues pour ce rapport (celles que la clé peut lire, filtrées)');
 
-const place = object(
-  {
-    code: { type: 'string', nullable: true, description: 'Code du département; null pour l’ensemble' },
-    name: text,
-  },
-  'Un département, ou l’ensemble des conventions du rapport',
-);
-
-const scope = object(
-  { conventions: integer, conventionIds: { type: 'array', items: text } },
-  'Les conventions lues pour ce rapport (celles que la clé peut lire, filtrées)',
-);
-
-const freshness = object(
-  {
-    generatedAt: { type: 'string', format: 'date-time', description: 'Instant de calcul des statuts' },
-    dataAsOf: {
-      type: 'string',
+const freshness = z
+  .object({
+    generatedAt: z.string().meta({ format: 'date-time', description: 'Instant de calcul des statuts' }),
+    dataAsOf: z.string().meta({
       format: 'date-time',
       description: 'Toutes les conventions ont été lues dans Temporal à cet instant ou après',
-    },
-    stale: { type: 'boolean', description: 'Vrai si la dernière lecture complète date de plus d’une minute' },
-    unreadable: { type: 'array', items: text, description: 'Conventions illisibles à la dernière lecture' },
-  },
-  'Fraîcheur des chiffres',
-);
+    }),
+    stale: z.boolean().describe('Vrai si la dernière lecture complète date de plus d’une minute'),
+    unreadable: z.array(text).describe('Conventions illisibles à la dernière lecture'),
+  })
+  .describe('Fraîcheur des chiffres');
 
-const statusFigures = object({ lines: integer, eur: euros });
+const statusFigures = z.object({ lines: integer, eur: euros });
+const payer = z.enum(PAYER_KINDS);
 
-export const financingReportSchema: JsonSchema = object({
-  years: { type: 'array', items: integer },
+export const financingReportSchema = z.object({
+  years: z.array(integer),
   today: date,
   scope,
   freshness,
-  rows: {
-    type: 'array',
-    description: 'Une ligne par année, département (et ensemble) et type de payeur',
-    items: object({
-      year: integer,
-      place,
-      payer: { type: 'string', enum: [...PAYER_KINDS] },
-      payerLabel: text,
-      conventions: integer,
-      lines: integer,
-      plannedEur: euros,
-      paidEur: euros,
-      byStatus: object(Object.fromEntries(LEDGER_STATUSES.map((s) => [s, statusFigures]))),
-    }),
-  },
-  suspended: {
-    type: 'array',
-    items: object({
+  rows: z
+    .array(
+      z.object({
+        year: integer,
+        place,
+        payer,
+        payerLabel: text,
+        conventions: integer,
+        lines: integer,
+        plannedEur: euros,
+        paidEur: euros,
+        byStatus: z.object(
+          Object.fromEntries(LEDGER_STATUSES.map((s) => [s, statusFigures])) as Record<
+            (typeof LEDGER_STATUSES)[number],
+            typeof statusFigures
+          >,
+        ),
+      }),
+    )
+    .describe('Une ligne par année, département (et ensemble) et type de payeur'),
+  suspended: z.array(
+    z.object({
       conventionId: text,
       title: text,
       place,
       since: date,
-      lines: {
-        type: 'array',
-        items: object({
+      lines: z.array(
+        z.object({
           itemId: text,
           label: text,
           payer: text,
           dueDate: date,
-          notedOn: { ...date, nullable: true },
+          notedOn: date.nullable(),
           outstandingEur: euros,
         }),
-      },
+      ),
     }),
-  },
-  forecast: object({
-    months: { type: 'array', items: { type: 'string', pattern: '^\\d{4}-\\d{2}$' } },
-    rows: {
-      type: 'array',
-      items: object({
+  ),
+  forecast: z.object({
+    months: z.array(z.string().regex(/^\d{4}-\d{2}$/)),
+    rows: z.array(
+      z.object({
         month: text,
         place,
-        payer: { type: 'string', enum: [...PAYER_KINDS] },
+        payer,
         payerLabel: text,
         lines: integer,
         plannedEur: euros,
@@ -103,77 +91,73 @@ export const financingReportSchema: JsonSchema = object({
         renewalLines: integer,
         renewalEur: euros,
       }),
-    },
+    ),
   }),
-  endingTerms: {
-    type: 'array',
-    items: object({
+  endingTerms: z.array(
+    z.object({
       conventionId: text,
       title: text,
       place,
       term: integer,
       endDate: date,
-      renewal: { type: 'string', enum: Object.keys(RENEWAL_STATUS_LABELS) },
+      renewal: z.enum(Object.keys(RENEWAL_STATUS_LABELS) as [keyof typeof RENEWAL_STATUS_LABELS]),
       renewalLabel: text,
-      decidedOn: { ...date, nullable: true },
+      decidedOn: date.nullable(),
       stateAnnualEur: euros,
       coFinancersAnnualEur: euros,
     }),
-  },
+  ),
 });
 
-export const deadlinesReportSchema: JsonSchema = object({
+export const deadlinesReportSchema = z.object({
   days: integer,
   today: date,
   until: date,
   scope,
   freshness,
-  rows: {
-    type: 'array',
-    items: object({
+  rows: z.array(
+    z.object({
       dueDate: date,
-      daysLeft: { type: 'integer', description: 'Négatif en cas de retard' },
-      overdue: { type: 'boolean' },
+      daysLeft: integer.describe('Négatif en cas de retard'),
+      overdue: z.boolean(),
       place,
       conventionId: text,
       title: text,
-      phase: { type: 'string', enum: [...PHASES] },
+      phase: z.enum(PHASES),
       phaseLabel: text,
-      kind: { type: 'string', enum: [...DEADLINE_KINDS] },
+      kind: z.enum(DEADLINE_KINDS),
       kindLabel: text,
       label: text,
-      actors: {
-        type: 'array',
-        description: 'Les parties qui doivent agir (vide pour une date qui informe seulement)',
-        items: object({
-          partyId: text,
-          organisation: text,
-          role: { type: 'string', nullable: true },
-          roleLabel: { type: 'string', nullable: true },
-        }),
-      },
+      actors: z
+        .array(
+          z.object({
+            partyId: text,
+            organisation: text,
+            role: z.string().nullable(),
+            roleLabel: z.string().nullable(),
+          }),
+        )
+        .describe('Les parties qui doivent agir (vide pour une date qui informe seulement)'),
     }),
-  },
-  weeks: {
-    type: 'array',
-    items: object({
-      weekStart: { ...date, nullable: true, description: 'Lundi de la semaine; null: déjà en retard' },
+  ),
+  weeks: z.array(
+    z.object({
+      weekStart: date.nullable().describe('Lundi de la semaine; null: déjà en retard'),
       label: text,
       deadlines: integer,
       overdue: integer,
     }),
-  },
+  ),
 });
 
-export const activityReportSchema: JsonSchema = object({
-  years: { type: 'array', items: integer },
+export const activityReportSchema = z.object({
+  years: z.array(integer),
   today: date,
   scope,
   freshness,
-  indicators: { type: 'array', items: text },
-  rows: {
-    type: 'array',
-    items: object({
+  indicators: z.array(text),
+  rows: z.array(
+    z.object({
       year: integer,
       place,
       conventions: integer,
@@ -183,10 +167,7 @@ export const activityReportSchema: JsonSchema = object({
       notDueYet: integer,
       vacantPartOfYear: integer,
       vacantWholeYear: integer,
-      indicators: {
-        type: 'object',
-        additionalProperties: object({ total: integer, reports: integer }),
-      },
+      indicators: z.record(z.string(), z.object({ total: integer, reports: integer })),
     }),
-  },
+  ),
 });

@@ -1,12 +1,13 @@
 import { negotiate } from '@fastify/accept-negotiator';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { activityTable, deadlinesTable, financingTables, type Table } from '../../../domain/reports/tables';
 import { FactsUnavailableError } from '../../reports/cache';
 import { CSV_CONTENT_TYPE, toCsv } from '../../reports/csv';
 import { ScopeDenied, type ReportFilters } from '../../reports/service';
-import { parseOr422, principalOf, type RouteContext } from '../context';
+import { principalOf, type ApiInstance, type RouteContext } from '../context';
 import { ApiProblem } from '../problem';
-import { activityQuerySchema, deadlinesQuerySchema, financingQuerySchema, requestSchema } from '../schemas';
+import { activityQuerySchema, deadlinesQuerySchema, financingQuerySchema } from '../schemas';
 import { problems } from './docs';
 import { activityReportSchema, deadlinesReportSchema, financingReportSchema } from './report-docs';
 
@@ -22,11 +23,6 @@ function formatOf(request: FastifyRequest, asked: Format | undefined): Format {
   const accept = request.headers.accept;
   if (!accept) return 'json';
   return negotiate(accept, ['application/json', 'text/csv']) === 'text/csv' ? 'csv' : 'json';
-}
-
-function queryDoc(schema: Parameters<typeof requestSchema>[0]): Record<string, unknown> {
-  const json = requestSchema(schema) as { properties: Record<string, unknown> };
-  return { type: 'object', properties: json.properties };
 }
 
 function filtersOf(query: {
@@ -61,19 +57,18 @@ async function guarded<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-const csvResponse = (description: string) => ({
+/** A report in JSON, or one of its tables in CSV (`format`, or the Accept header). */
+const reportResponse = <S extends z.ZodType>(description: string, schema: S) => ({
   description,
   content: {
+    'application/json': { schema },
     'text/csv': {
-      schema: {
-        type: 'string',
-        description: 'Séparateur « ; », UTF-8 avec BOM, virgule décimale, dates AAAA-MM-JJ',
-      },
+      schema: z.string().describe('Séparateur « ; », UTF-8 avec BOM, virgule décimale, dates AAAA-MM-JJ'),
     },
   },
 });
 
-export function reportRoutes(app: FastifyInstance, context: RouteContext): void {
+export function reportRoutes(app: ApiInstance, context: RouteContext): void {
   const reports = context.reports;
   const errors = problems('forbidden', 'invalid');
 
@@ -85,21 +80,15 @@ export function reportRoutes(app: FastifyInstance, context: RouteContext): void 
         summary: 'Financement: dû, versé, en retard, non versé, sans objet; prévision; fins de période',
         description:
           'Par année civile (échéance de chaque ligne), par département et pour l’ensemble: ce que doivent l’État, chaque type de cofinanceur et les employeurs (salaires, comptés en mois), et où en est chaque ligne aujourd’hui; les conventions suspendues et depuis quand; les lignes des douze prochains mois (et celles des reconductions décidées); les périodes qui s’achèvent dans les douze mois avec leur reconduction. En CSV, `table` choisit le tableau. Une clé ne voit que les conventions qu’elle peut lire.',
-        querystring: queryDoc(financingQuerySchema),
+        querystring: financingQuerySchema,
         response: {
-          200: {
-            description: 'Rapport de financement',
-            content: {
-              'application/json': { schema: financingReportSchema },
-              ...csvResponse('Le tableau demandé (`table`)').content,
-            },
-          },
+          200: reportResponse('Rapport de financement', financingReportSchema),
           ...errors,
         },
       },
     },
     async (request, reply) => {
-      const query = parseOr422(financingQuerySchema, request.query ?? {});
+      const query = request.query;
       const report = await guarded(() => reports.financing(principalOf(request), filtersOf(query)));
       reply.header('cache-control', 'no-store');
       if (formatOf(request, query.format) === 'json') return report;
@@ -116,21 +105,15 @@ export function reportRoutes(app: FastifyInstance, context: RouteContext): void 
         summary: 'Échéances en retard ou dans les N prochains jours, avec qui doit agir',
         description:
           'Toutes les échéances des conventions lisibles par la clé, déjà dépassées ou dans les `days` prochains jours (30 par défaut), de la plus proche à la plus lointaine, avec les parties qui doivent agir; et leur nombre par semaine.',
-        querystring: queryDoc(deadlinesQuerySchema),
+        querystring: deadlinesQuerySchema,
         response: {
-          200: {
-            description: 'Échéances',
-            content: {
-              'application/json': { schema: deadlinesReportSchema },
-              ...csvResponse('Une ligne par échéance').content,
-            },
-          },
+          200: reportResponse('Échéances', deadlinesReportSchema),
           ...errors,
         },
       },
     },
     async (request, reply) => {
-      const query = parseOr422(deadlinesQuerySchema, request.query ?? {});
+      const query = request.query;
       const report = await guarded(() =>
         reports.deadlines(principalOf(request), { ...filtersOf(query), days: query.days }),
       );
@@ -148,21 +131,15 @@ export function reportRoutes(app: FastifyInstance, context: RouteContext): void 
         summary: 'Bilans d’activité: attendus, reçus, en retard; indicateurs additionnés',
         description:
           'Par année civile (celle où s’achève l’année de convention du bilan), par département et pour l’ensemble: les bilans attendus, reçus, en retard, pas encore dus, ceux d’un poste vacant une partie ou toute l’année, et la somme de chaque indicateur des bilans reçus. Des nombres seulement: personne n’est jamais nommé.',
-        querystring: queryDoc(activityQuerySchema),
+        querystring: activityQuerySchema,
         response: {
-          200: {
-            description: 'Activité',
-            content: {
-              'application/json': { schema: activityReportSchema },
-              ...csvResponse('Une ligne par année et département, une colonne par indicateur').content,
-            },
-          },
+          200: reportResponse('Activité', activityReportSchema),
           ...errors,
         },
       },
     },
     async (request, reply) => {
-      const query = parseOr422(activityQuerySchema, request.query ?? {});
+      const query = request.query;
       const report = await guarded(() => reports.activity(principalOf(request), filtersOf(query)));
       reply.header('cache-control', 'no-store');
       if (formatOf(request, query.format) === 'json') return report;

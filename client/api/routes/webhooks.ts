@@ -1,21 +1,26 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { checkDestination, DestinationError } from '../../../activities/webhooks/destination';
 import { SIGNATURE_HEADER, WEBHOOK_EVENT_TYPE } from '../../../activities/webhooks/sender';
 import {
-  accessibleConvention,
-  parseOr422,
   principalOf,
   readableConvention,
   withTemporal,
+  type ApiInstance,
   type RouteContext,
 } from '../context';
 import { ApiProblem } from '../problem';
-import { requestSchema, webhookBodySchema } from '../schemas';
-import { conventionIdParams, problems } from './docs';
+import { webhookBodySchema } from '../schemas';
+import { conventionIdParams, jsonResponse, noBody, problems } from './docs';
 
-export function webhookRoutes(app: FastifyInstance, context: RouteContext): void {
-  app.post<{ Params: { id: string } }>(
+const subscriptionSchema = z.object({
+  id: z.string().meta({ example: 'wh-3f2a9c1d0b4e5f60' }),
+  url: z.string().meta({ example: 'https://paie.accueil-mediation.example/iscg' }),
+  client: z.string().nullable().meta({ example: 'accueil-mediation-lille' }),
+});
+
+export function webhookRoutes(app: ApiInstance, context: RouteContext): void {
+  app.post(
     '/conventions/:id/webhooks',
     {
       schema: {
@@ -23,31 +28,25 @@ export function webhookRoutes(app: FastifyInstance, context: RouteContext): void
         summary: 'S’abonner aux changements d’état de la convention',
         description: `Chaque changement (événement ou échéance) est envoyé en POST JSON \`{ id, type: "${WEBHOOK_EVENT_TYPE}", data }\`, signé par l’en-tête \`${SIGNATURE_HEADER}: t=<secondes unix>,v1=<HMAC-SHA256 hex de "<t>.<corps brut>">\` avec le secret renvoyé ici, une seule fois. Réessayé avec un délai croissant tant que le récepteur ne répond pas 2xx (environ une journée). Les destinations privées ou locales sont refusées hors développement.`,
         params: conventionIdParams,
-        body: requestSchema(webhookBodySchema),
+        body: webhookBodySchema,
         response: {
-          201: {
-            description: 'Abonnement créé: conservez le secret, il ne sera plus affiché',
-            type: 'object',
-            properties: {
-              id: { type: 'string' },
-              url: { type: 'string' },
-              secret: { type: 'string' },
-              client: { type: 'string' },
-              events: { type: 'array', items: { type: 'string' } },
-              signatureHeader: { type: 'string' },
-            },
-          },
+          201: jsonResponse(
+            'Abonnement créé: conservez le secret, il ne sera plus affiché',
+            subscriptionSchema.extend({
+              secret: z.string(),
+              events: z.array(z.string()),
+              signatureHeader: z.string(),
+            }),
+          ),
           ...problems('malformed', 'forbidden', 'not_found', 'invalid', 'refused', 'terminated'),
         },
       },
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      accessibleConvention(request, request.params.id);
-      const body = parseOr422(webhookBodySchema, request.body ?? {});
       let url: URL;
       try {
-        url = await checkDestination(body.url, context.webhooks);
+        url = await checkDestination(request.body.url, context.webhooks);
       } catch (error) {
         if (error instanceof DestinationError)
           throw new ApiProblem('invalid', `url: ${error.message}`, { field: 'url' });
@@ -79,7 +78,7 @@ export function webhookRoutes(app: FastifyInstance, context: RouteContext): void
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/conventions/:id/webhooks',
     {
       schema: {
@@ -89,24 +88,16 @@ export function webhookRoutes(app: FastifyInstance, context: RouteContext): void
           'Les abonnements créés par la clé appelante, avec leur URL (jamais le secret, montré une seule fois à la création). Ceux des autres clés ne sont pas listés ici (`GET /conventions/{id}` dit seulement qu’ils existent).',
         params: conventionIdParams,
         response: {
-          200: {
-            description: 'Les abonnements de la clé',
-            type: 'object',
-            properties: {
-              webhooks: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    id: { type: 'string', example: 'wh-3f2a9c1d0b4e5f60' },
-                    url: { type: 'string', example: 'https://paie.accueil-mediation.example/iscg' },
-                    client: { type: 'string', example: 'accueil-mediation-lille' },
-                    createdAt: { type: 'number', description: 'Instant de création (ms depuis 1970, UTC)' },
-                  },
-                },
-              },
-            },
-          },
+          200: jsonResponse(
+            'Les abonnements de la clé',
+            z.object({
+              webhooks: z.array(
+                subscriptionSchema.extend({
+                  createdAt: z.number().describe('Instant de création (ms depuis 1970, UTC)'),
+                }),
+              ),
+            }),
+          ),
           ...problems('forbidden', 'not_found'),
         },
       },
@@ -122,20 +113,16 @@ export function webhookRoutes(app: FastifyInstance, context: RouteContext): void
     },
   );
 
-  app.delete<{ Params: { id: string; webhookId: string } }>(
+  app.delete(
     '/conventions/:id/webhooks/:webhookId',
     {
       schema: {
         tags: ['webhooks'],
         summary: 'Se désabonner',
         description: 'Seule la clé qui a créé l’abonnement, ou un opérateur, peut le supprimer.',
-        params: {
-          ...conventionIdParams,
-          required: ['id', 'webhookId'],
-          properties: { ...conventionIdParams.properties, webhookId: { type: 'string' } },
-        },
+        params: conventionIdParams.extend({ webhookId: z.string() }),
         response: {
-          204: { description: 'Abonnement supprimé', type: 'null' },
+          204: noBody('Abonnement supprimé'),
           ...problems('forbidden', 'not_found', 'terminated'),
         },
       },

@@ -1,4 +1,4 @@
-import { requestSchema } from '../../../client/api/schemas';
+import { z } from 'zod';
 import { EXTERNAL_EVENT_TYPES, eventPayloadSchemas } from '../../../domain/lifecycle/events';
 
 /**
@@ -8,6 +8,10 @@ import { EXTERNAL_EVENT_TYPES, eventPayloadSchemas } from '../../../domain/lifec
  */
 
 type Json = Record<string, any>;
+
+/** The body's JSON Schema as the OpenAPI document gives it (the schema provider's options). */
+const requestSchema = (schema: z.ZodType): Json =>
+  z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' });
 
 function fields(schema: Json, at: string, out: { path: string; schema: Json }[] = []): typeof out {
   for (const [name, property] of Object.entries((schema.properties ?? {}) as Record<string, Json>)) {
