@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { createHash } from 'node:crypto';
+import { create as parseFont, type Font } from 'fontkit';
 
 /**
  * The documents' typeface: Source Serif 4 (SIL Open Font License), from the npm package
@@ -18,6 +19,23 @@ export const FONT_FILES: Record<FontStyle, string> = {
 };
 
 export const FONT_FAMILY = 'Source Serif 4';
+
+let parsed: Record<FontStyle, Font> | null = null;
+
+/**
+ * The four fonts, parsed once per process. Given a file, pdfkit parses it again for every document;
+ * a parsed font keeps its tables and glyphs from one document to the next, which takes a third
+ * off a PDF's rendering, and writes the same bytes (test/documents checks the hashes).
+ */
+export function parsedFonts(): Record<FontStyle, Font> {
+  parsed ??= Object.fromEntries(
+    (Object.keys(FONT_FILES) as FontStyle[]).map((style) => [
+      style,
+      parseFont(fs.readFileSync(FONT_FILES[style])) as Font,
+    ]),
+  ) as Record<FontStyle, Font>;
+  return parsed;
+}
 
 /** SHA-256 of the four font files, part of the renderer's revision. */
 export function fontsDigest(): string {

@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import type { Block, ParsedDocument, Run } from './template';
-import { FONT_FILES, type FontStyle } from './fonts';
+import { parsedFonts, type FontStyle } from './fonts';
 
 /**
  * Lays out a document's blocks as a tagged PDF/A-2a file with pdfkit: fonts embedded (subsets of
@@ -102,7 +102,9 @@ export async function writePdf(
     doc.on('end', resolve);
     doc.on('error', reject);
   });
-  for (const [style, file] of Object.entries(FONT_FILES)) doc.registerFont(style, file);
+  // pdfkit takes a parsed font as well as a file (its typings list the file forms only).
+  for (const [style, font] of Object.entries(parsedFonts()))
+    doc.registerFont(style, font as unknown as Buffer);
   doc.font('regular').fontSize(BODY);
 
   const root = doc.struct('Document');
