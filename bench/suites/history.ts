@@ -32,6 +32,19 @@ export interface ReplayResult {
   ratioPerEvent: Spread;
   /** Milliseconds to start a replay worker and replay one history. */
   firstReplayMs: { convention: Spread; bare: Spread };
+  /** Events of each kind in the term's history and in the bare one (docs/performance.md reads them). */
+  eventKinds: Record<string, { convention: number; bare: number }>;
+}
+
+/** `WORKFLOW_TASK_COMPLETED: 136`, kind by kind. */
+function eventKinds(history: History): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const event of history.events ?? []) {
+    const type = event.eventType ?? 0;
+    const kind = (temporal.api.enums.v1.EventType[type] ?? String(type)).replace(/^EVENT_TYPE_/, '');
+    counts[kind] = (counts[kind] ?? 0) + 1;
+  }
+  return counts;
 }
 
 /** A bare workflow's history with `events` events, give or take four: no-op updates, then finish. */
@@ -119,6 +132,16 @@ export async function runReplay(
       convention: roundSpread(spread(first.convention), 0),
       bare: roundSpread(spread(first.bare), 0),
     },
+    eventKinds: (() => {
+      const convention = eventKinds(conventionHistory);
+      const bareKinds = eventKinds(bare);
+      const kinds = [...new Set([...Object.keys(convention), ...Object.keys(bareKinds)])];
+      return Object.fromEntries(
+        kinds
+          .map((kind) => [kind, { convention: convention[kind] ?? 0, bare: bareKinds[kind] ?? 0 }] as const)
+          .sort(([, a], [, b]) => b.convention - a.convention),
+      );
+    })(),
   };
 }
 

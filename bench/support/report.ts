@@ -247,6 +247,18 @@ export function markdown(r: Json): string {
       ),
       '',
     );
+    if (rp?.eventKinds)
+      out.push(
+        'Events of the replayed term by kind (the bare history: no-op updates):',
+        '',
+        table(
+          ['event', 'convention', 'bare'],
+          Object.entries(rp.eventKinds as Record<string, { convention: number; bare: number }>).map(
+            ([kind, n]) => [kind, `${n.convention}`, `${n.bare}`],
+          ),
+        ),
+        '',
+      );
   }
   const rec = h?.recorded;
   if (rec) {
