@@ -25,7 +25,7 @@ import type { Refusal } from '../domain/lifecycle/refusal';
 import type { MailOutcome, MailRequest } from '../domain/mail/mail-request';
 import type { MailBehaviour } from '../domain/mail/notices';
 import { currentDetails, searchAttributeValues, type SearchAttributeValues } from '../domain/presentation';
-import { ConventionRuntime, type Due } from '../domain/runtime/convention-runtime';
+import { ConventionRuntime, firstCarriedState, type Due } from '../domain/runtime/convention-runtime';
 import {
   eventRequestSchema,
   shapeRefusal,
@@ -100,17 +100,9 @@ function refusalFailure(refusal: Refusal): ApplicationFailure {
  * as new, carrying the machine's snapshot and the idempotency keys.
  */
 export async function conventionWorkflow(input: ConventionWorkflowInput): Promise<ConventionOutcome> {
-  const carried: CarriedState = input.carried ?? {
-    convention: persist(newConvention(input.create!, input.create!.actor, Date.now())),
-    idempotency: {},
-    pendingEffects: [],
-    sentMessages: {},
-    deliveryFailures: [],
-    webhooks: [],
-    pendingChanges: [],
-    changeSequence: 0,
-    runs: 0,
-  };
+  const carried: CarriedState =
+    input.carried ??
+    firstCarriedState(persist(newConvention(input.create!, input.create!.actor, Date.now())));
   // Decided once per run, before any command: a run recorded before a change keeps its behaviour.
   const endNoticeNextMorning = patched('end-notice-next-morning');
   const termEdges = patched('term-edges');

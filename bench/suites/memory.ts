@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { persist } from '../../domain/lifecycle/decide';
+import { firstCarriedState } from '../../domain/runtime/convention-runtime';
 import { CONVENTION_WORKFLOW_TYPE, type ConventionWorkflowInput } from '../../domain/temporal-contract';
 import { ConventionsClient } from '../../client/conventions';
 import { Driver } from '../../test/support/driver';
@@ -120,17 +121,7 @@ export async function runMemory(
           return (await conventions.create(benchCreate(slug, today), BENCH_ACTOR)).conventionId;
         const workflowId = `convention-59-${slug}`;
         const input: ConventionWorkflowInput = {
-          carried: {
-            convention: JSON.parse(inForceJson.replaceAll('bench-mem-tpl', slug)),
-            idempotency: {},
-            pendingEffects: [],
-            sentMessages: {},
-            deliveryFailures: [],
-            webhooks: [],
-            pendingChanges: [],
-            changeSequence: 0,
-            runs: 1,
-          },
+          carried: firstCarriedState(JSON.parse(inForceJson.replaceAll('bench-mem-tpl', slug)), 1),
         };
         const handle = await client.workflow.start(CONVENTION_WORKFLOW_TYPE, {
           taskQueue: queue,

@@ -67,6 +67,21 @@ export interface Due {
  * wires Temporal's timer, updates and activities to it; the simulations and the fault suite's
  * model drive it through time without Temporal. No I/O, no clock of its own: every instant is given.
  */
+/** What a convention's first run starts from: its machine's snapshot, nothing sent or answered yet. */
+export function firstCarriedState(convention: CarriedState['convention'], runs = 0): CarriedState {
+  return {
+    convention,
+    idempotency: {},
+    pendingEffects: [],
+    sentMessages: {},
+    deliveryFailures: [],
+    webhooks: [],
+    pendingChanges: [],
+    changeSequence: 0,
+    runs,
+  };
+}
+
 export class ConventionRuntime {
   /** Answers given, by idempotency key. No prototype: "constructor" or "__proto__" is a key like any other. */
   readonly idempotency: Record<string, IdempotencyRecord> = Object.create(null) as Record<
