@@ -233,7 +233,8 @@ export function enterFirstTerm(context: ConventionContext, event: MachineEvent):
       event,
       `Prise d’effet de la convention (du ${fr(term.startDate)} au ${fr(term.endDate)})`,
     ),
-    effects: [notice(opened, 'in-force', 't1')],
+    // Announced by the reminder planner at the first send slot (clockNotices): no effect.
+    effects: [],
   };
 }
 
@@ -245,7 +246,8 @@ export function openConcertation(context: ConventionContext, event: MachineEvent
       event,
       `Ouverture de la concertation sur la reconduction (échéance le ${fr(term.endDate)})`,
     ),
-    effects: [notice(context, 'concertation-opened', `t${term.number}`)],
+    // Announced by the reminder planner at the first send slot (clockNotices): no effect.
+    effects: [],
   };
 }
 
@@ -594,7 +596,8 @@ export function renewTerm(context: ConventionContext, event: MachineEvent): Appl
       event,
       `Période ${term.number} ouverte (du ${fr(term.startDate)} au ${fr(term.endDate)})${joinedText}`,
     ),
-    effects: [notice(next, 'renewed', `t${term.number}`)],
+    // Announced by the reminder planner at the first send slot (clockNotices): no effect.
+    effects: [],
   };
 }
 

@@ -43,12 +43,6 @@ export const NOTICE_SUBJECTS: Record<NoticeKind, string> = {
   settled: 'Convention soldée et close',
 };
 
-/**
- * Notices the clock triggers at midnight (a term starts, the concertation opens): the reminder
- * planner sends them at the first send slot instead (docs/reminders.md), under the same identity.
- */
-export const PLANNED_NOTICES: readonly NoticeKind[] = ['in-force', 'concertation-opened', 'renewed'];
-
 function ledgerLabel(context: ConventionContext, itemId: string): string {
   const item = context.ledger.find((i) => i.id === itemId);
   if (!item) return itemId;
@@ -278,7 +272,6 @@ export function composeEffectMails(
       ];
     }
     case 'notify-parties':
-      if (PLANNED_NOTICES.includes(effect.notice)) return [];
       // An end at expiry is announced by the planner, the next business morning.
       if (behaviour.endNoticeNextMorning && effect.notice === 'terminated' && effect.ending !== 'abandoned')
         return [];
