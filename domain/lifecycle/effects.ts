@@ -41,16 +41,22 @@ export type Effect =
   | { type: 'convene-committee'; term: number; termYear: number; meetingDate: string; key: string }
   | { type: 'send-review-to-procureur'; term: number; termYear: number };
 
+/** How every message's identity begins: its convention and the term it belongs to. */
+export function termKey(conventionId: string, term: number): string {
+  return `${conventionId}/t${term}`;
+}
+
 /** A stable identity per effect occurrence: activities use it to act at most once. */
 export function effectKey(conventionId: string, effect: Effect): string {
+  const of = termKey(conventionId, effect.term);
   switch (effect.type) {
     case 'inform-aniscg':
-      return `${conventionId}/t${effect.term}/aniscg/${effect.reason}-${effect.round}`;
+      return `${of}/aniscg/${effect.reason}-${effect.round}`;
     case 'notify-parties':
-      return `${conventionId}/t${effect.term}/avis/${effect.notice}/${effect.key}`;
+      return `${of}/avis/${effect.notice}/${effect.key}`;
     case 'convene-committee':
-      return `${conventionId}/t${effect.term}/comite-${effect.termYear}/convocation/${effect.key}`;
+      return `${of}/comite-${effect.termYear}/convocation/${effect.key}`;
     case 'send-review-to-procureur':
-      return `${conventionId}/t${effect.term}/comite-${effect.termYear}/procureur`;
+      return `${of}/comite-${effect.termYear}/procureur`;
   }
 }

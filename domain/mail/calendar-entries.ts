@@ -1,6 +1,7 @@
 import { instantAt } from '../calendar/dates';
 import { zoneOf } from '../calendar/departements';
 import type { ConventionContext, ReviewYear } from '../lifecycle/context';
+import { termKey } from '../lifecycle/effects';
 import { conventionHeader, mailId } from './content';
 import type { IcsEvent } from './mail-request';
 
@@ -15,7 +16,7 @@ export function meetingIcs(
   const [hour, minute] = meeting.time.split(':').map(Number);
   const header = conventionHeader(context);
   return {
-    uid: mailId(`${context.conventionId}/t${year.term}/comite-${year.termYear}`),
+    uid: mailId(`${termKey(context.conventionId, year.term)}/comite-${year.termYear}`),
     date: meeting.date,
     start: instantAt(meeting.date, code, hour ?? 10, minute ?? 0),
     durationMinutes: 120,

@@ -2,7 +2,7 @@ import { addDays, localDate, startOfLocalDay, type CivilDate } from '../calendar
 import type { ReminderLadderName } from '../convention/schema';
 import type { ConventionContext, ReviewYear } from '../lifecycle/context';
 import type { ConventionSnapshot } from '../lifecycle/decide';
-import { effectKey, type NoticeKind } from '../lifecycle/effects';
+import { effectKey, termKey, type NoticeKind } from '../lifecycle/effects';
 import { inForceRegions } from '../lifecycle/phase';
 import { deadlines, type Deadline } from '../lifecycle/view';
 import { conventionHeader, mailId } from '../mail/content';
@@ -132,7 +132,7 @@ function ladderOccurrences(
   const occurrences = () =>
     ladderRungs(p.code, spec.reference, ladder, p.policy.hour, p.now).map((rung): Occurrence => {
       const id = mailId(
-        `${conventionId}/t${term}/rappel/${spec.ladder}/${spec.subject}/${rung.name}/${rung.date}`,
+        `${termKey(conventionId, term)}/rappel/${spec.ladder}/${spec.subject}/${rung.name}/${rung.date}`,
       );
       return {
         id,

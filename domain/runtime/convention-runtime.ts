@@ -19,11 +19,12 @@ import {
   type Decision,
   type InputRules,
 } from '../lifecycle/decide';
-import type { Effect } from '../lifecycle/effects';
+import { termKey, type Effect } from '../lifecycle/effects';
 import type { ExternalEvent } from '../lifecycle/events';
 import { phaseOf } from '../lifecycle/phase';
 import type { Refusal } from '../lifecycle/refusal';
 import { conventionView } from '../lifecycle/view';
+import { mailId } from '../mail/content';
 import type { MailOutcome, MailRequest } from '../mail/mail-request';
 import { CURRENT_MAIL_BEHAVIOUR, composeEffectMails, type MailBehaviour } from '../mail/notices';
 import { planReminders, type ReminderPlan, type Wake } from '../reminders/plan';
@@ -323,13 +324,17 @@ export class ConventionRuntime {
     return earliest(nextClockWake(this.snapshot), due.plan.next);
   }
 
-  /** Message identities only matter while they can be planned again: those of past terms are dropped. */
+  /**
+   * Message identities only matter while they can be planned again: those of the terms before the
+   * previous one are dropped, found by how their identities begin (`termKey`).
+   */
   sentMessagesToCarry(): Record<string, number> {
-    const term = this.snapshot.context.term?.number ?? 0;
+    const { conventionId, term } = this.snapshot.context;
+    const before = Array.from({ length: Math.max(0, (term?.number ?? 0) - 1) }, (_, past) =>
+      mailId(`${termKey(conventionId, past)}/`),
+    );
     return Object.fromEntries(
-      Object.entries(this.sentMessages).filter(
-        ([id]) => !/\.t(\d+)\./.test(id) || Number(/\.t(\d+)\./.exec(id)![1]) >= term - 1,
-      ),
+      Object.entries(this.sentMessages).filter(([id]) => !before.some((prefix) => id.startsWith(prefix))),
     );
   }
 }

@@ -2,6 +2,7 @@ import type { CivilDate } from '../../calendar/dates';
 import { zoneOf } from '../../calendar/departements';
 import type { ConventionContext } from '../../lifecycle/context';
 import type { Rung } from '../../reminders/slots';
+import { termKey } from '../../lifecycle/effects';
 import { conventionHeader, mailId } from '../content';
 import type { IcsEvent, MailRequest, Recipient } from '../mail-request';
 import { partyRecipients } from '../recipients';
@@ -43,7 +44,7 @@ export function copies(o: ReminderOccasion, actorIds: string[]): Recipient[] {
 export function deadlineIcs(o: ReminderOccasion, uidKey: string, date: CivilDate, title: string): IcsEvent {
   const code = o.context.data.departement;
   return {
-    uid: mailId(`${o.context.conventionId}/t${o.term}/echeance/${uidKey}`),
+    uid: mailId(`${termKey(o.context.conventionId, o.term)}/echeance/${uidKey}`),
     date,
     start: null,
     durationMinutes: 24 * 60,

@@ -77,3 +77,14 @@ test('the next run starts where this one stopped, without keys older than seven 
   expect(next.sentMessages).toEqual(r.sentMessages);
   expect(next.runs).toBe(1);
 });
+
+test('sent messages are carried while they can be planned again: the previous term’s and the current one’s', () => {
+  const r = fresh();
+  const id = r.context.conventionId;
+  const inTerm = (term: number) =>
+    `${id}.t${term}.rappel.salary-payment.t${term}-salaire-2030-01.avant-2.2030-01-28`;
+  for (const term of [0, 1, 2, 3, 10]) r.markSent({ id: inTerm(term) } as never, at);
+  const context = r.snapshot.context;
+  r.snapshot = { ...r.snapshot, context: { ...context, term: { ...context.term!, number: 3 } } };
+  expect(Object.keys(r.carry(at).sentMessages).sort()).toEqual([inTerm(10), inTerm(2), inTerm(3)].sort());
+});
