@@ -1,6 +1,6 @@
 import { ConventionError } from '../../client/conventions';
 import { ConventionFactsCache } from '../../client/reports/cache';
-import { addDays, addMonths, compareDates, type CivilDate } from '../../domain/calendar/dates';
+import { addDays, addMonths, compareDates, localDate } from '../../domain/calendar/dates';
 import type { DepartementCode } from '../../domain/calendar/departements';
 import { signatoryPartyIds } from '../../domain/convention/completeness';
 import type { ExternalEventType } from '../../domain/lifecycle/events';
@@ -94,9 +94,13 @@ async function patiently<T>(fn: () => Promise<T>, attempts = 8): Promise<T> {
   }
 }
 
-/** Activation, then the payments of every line due by `payUntil`, a non-payment or a report for some. */
-async function seedOne(stack: DevStack, i: number, today: CivilDate): Promise<number> {
+/**
+ * Activation, then the payments of every line due by `payUntil`, a non-payment or a report for some.
+ * Dates are the convention's own day: near midnight, Mayotte is a day ahead of Guadeloupe.
+ */
+async function seedOne(stack: DevStack, i: number): Promise<number> {
   const departement = DEPARTEMENTS[i % DEPARTEMENTS.length]!;
+  const today = localDate(Date.now(), departement);
   const startDate = addMonths(`${today.slice(0, 7)}-01`, -(i % 25));
   const create = {
     slug: `rapport-${i}`,
@@ -182,7 +186,7 @@ export async function runReports(
       Array.from({ length: options.conventions }, (_, i) => i),
       options.concurrency,
       async (i) => {
-        const sent = await seedOne(stack, i, today);
+        const sent = await seedOne(stack, i);
         if (++done % 50 === 0) log(`  ${done} / ${options.conventions} conventions seeded`);
         return sent;
       },
