@@ -15,6 +15,19 @@ import * as rules from './rules';
  *                                                              settling while lines are owed, then terminated
  */
 
+/** The ledger's acts, the same whether funding is current or suspended and while settling. */
+const LEDGER_ACTS = {
+  RECORD_PAYMENT: { guard: 'recordPayment', actions: 'recordPayment' },
+  RECORD_NON_PAYMENT: { guard: 'recordNonPayment', actions: 'recordNonPayment' },
+  WRITE_OFF: { guard: 'writeOff', actions: 'writeOff' },
+} as const;
+
+/** What decides the end of a term (art. 9), before and after the concertation opens. */
+const END_OF_TERM_ACTS = {
+  DENOUNCE: { guard: 'denounce', actions: 'denounce' },
+  RECORD_RENEWAL_DECISION: { guard: 'decideRenewal', actions: 'recordRenewalDecision' },
+} as const;
+
 type Applier = (context: ConventionContext, event: never) => apply.Applied;
 
 interface Enqueue {
@@ -39,6 +52,32 @@ function run(applier: Applier) {
   };
 }
 
+type ApplierName = {
+  [K in keyof typeof apply]: (typeof apply)[K] extends Applier ? K : never;
+}[keyof typeof apply];
+
+// The machine's own action types, which setup() would otherwise infer in place.
+const runAction = (applier: Applier) =>
+  enqueueActions<
+    ConventionContext,
+    MachineEvent,
+    undefined,
+    MachineEvent,
+    never,
+    never,
+    never,
+    never,
+    Effect
+  >(run(applier));
+
+/** Actions named after the applier they run. */
+function applying<const N extends ApplierName>(...names: N[]) {
+  return Object.fromEntries(names.map((name) => [name, runAction(apply[name] as Applier)])) as Record<
+    N,
+    ReturnType<typeof runAction>
+  >;
+}
+
 type GuardArgs = { context: ConventionContext; event: MachineEvent };
 const passes = (r: rules.Rule, { context, event }: GuardArgs) => r(context, event) === null;
 
@@ -47,35 +86,49 @@ const isSelected = ({ event }: GuardArgs) =>
 const completesSignatures = ({ context, event }: GuardArgs) =>
   event.type === 'SIGN' && rules.allSignedWith(context, event.payload.partyId);
 
+type RuleName = {
+  [K in keyof typeof rules]: (typeof rules)[K] extends rules.Rule ? K : never;
+}[keyof typeof rules];
+
+/** Guards named after the rule they enforce, with no condition added. */
+function enforcing<const N extends RuleName>(...names: N[]) {
+  return Object.fromEntries(names.map((name) => [name, { rule: rules[name] }])) as Record<
+    N,
+    { rule: rules.Rule }
+  >;
+}
+
 /**
  * The guards that enforce a rule, each written once: the rule, and for a branch the condition it
  * adds. The machine passes a guard when its rule refuses nothing and its condition holds;
  * `explainRefusal` reads the rules (GUARD_RULES) to tell the sender why an act is refused.
  */
 const RULE_GUARDS = {
-  amendDraft: { rule: rules.amendDraft },
-  amendContacts: { rule: rules.amendContacts },
-  submitDraft: { rule: rules.submitDraft },
-  composeSelectionCommittee: { rule: rules.composeSelectionCommittee },
-  recordApplications: { rule: rules.recordApplications },
-  recordRecruitmentDecision: { rule: rules.recordRecruitmentDecision },
+  ...enforcing(
+    'amendDraft',
+    'amendContacts',
+    'submitDraft',
+    'composeSelectionCommittee',
+    'recordApplications',
+    'recordRecruitmentDecision',
+    'sign',
+    'recordPayment',
+    'recordNonPayment',
+    'writeOff',
+    'submitActivityReport',
+    'scheduleCommittee',
+    'recordCommitteeReview',
+    'declareVacancy',
+    'denounce',
+  ),
   candidateSelected: { rule: rules.recordRecruitmentDecision, and: isSelected },
   noSuitableCandidate: { rule: rules.recordRecruitmentDecision, and: (a: GuardArgs) => !isSelected(a) },
-  sign: { rule: rules.sign },
   signCompletesAfterStart: {
     rule: rules.sign,
     and: (a: GuardArgs) => completesSignatures(a) && rules.startReached(a.context, a.event.at),
   },
   signCompletes: { rule: rules.sign, and: completesSignatures },
-  recordPayment: { rule: rules.recordPayment },
-  recordNonPayment: { rule: rules.recordNonPayment },
-  writeOff: { rule: rules.writeOff },
-  submitActivityReport: { rule: rules.submitActivityReport },
-  scheduleCommittee: { rule: rules.scheduleCommittee },
-  recordCommitteeReview: { rule: rules.recordCommitteeReview },
-  declareVacancy: { rule: rules.declareVacancy },
   decideRenewal: { rule: rules.renewalConcertationOpen },
-  denounce: { rule: rules.denounce },
 } satisfies Record<string, { rule: rules.Rule; and?: (a: GuardArgs) => boolean }>;
 
 type RuleGuardName = keyof typeof RULE_GUARDS;
@@ -115,29 +168,31 @@ export const conventionMachine = setup({
     allLinesSettled: ({ context }: GuardArgs) => !rules.hasUnsettledLines(context),
   },
   actions: {
-    amend: enqueueActions(run(apply.amend)),
-    submitDraft: enqueueActions(run(apply.submitDraft)),
-    composeSelectionCommittee: enqueueActions(run(apply.composeSelectionCommittee)),
-    recordApplications: enqueueActions(run(apply.recordApplications)),
-    recordRecruitmentDecision: enqueueActions(run(apply.recordRecruitmentDecision)),
-    sign: enqueueActions(run(apply.sign)),
+    ...applying(
+      'amend',
+      'submitDraft',
+      'composeSelectionCommittee',
+      'recordApplications',
+      'recordRecruitmentDecision',
+      'sign',
+      'reopenDrafting',
+      'enterFirstTerm',
+      'openConcertation',
+      'recordPayment',
+      'recordNonPayment',
+      'writeOff',
+      'closeSettlement',
+      'submitActivityReport',
+      'scheduleCommittee',
+      'recordCommitteeReview',
+      'declareVacancy',
+      'recordRenewalDecision',
+      'denounce',
+      'renewTerm',
+    ),
     signaturesComplete: enqueueActions(
       run((context) => ({ context, effects: apply.signaturesComplete(context) })),
     ),
-    reopenDrafting: enqueueActions(run(apply.reopenDrafting)),
-    enterFirstTerm: enqueueActions(run(apply.enterFirstTerm)),
-    openConcertation: enqueueActions(run(apply.openConcertation)),
-    recordPayment: enqueueActions(run(apply.recordPayment)),
-    recordNonPayment: enqueueActions(run(apply.recordNonPayment)),
-    writeOff: enqueueActions(run(apply.writeOff)),
-    closeSettlement: enqueueActions(run(apply.closeSettlement)),
-    submitActivityReport: enqueueActions(run(apply.submitActivityReport)),
-    scheduleCommittee: enqueueActions(run(apply.scheduleCommittee)),
-    recordCommitteeReview: enqueueActions(run(apply.recordCommitteeReview)),
-    declareVacancy: enqueueActions(run(apply.declareVacancy)),
-    recordRenewalDecision: enqueueActions(run(apply.recordRenewalDecision)),
-    denounce: enqueueActions(run(apply.denounce)),
-    renewTerm: enqueueActions(run(apply.renewTerm)),
     abandon: enqueueActions(
       run((context, event: ExternalEvent) =>
         apply.terminate(context, event, 'abandoned', event.type === 'ABANDON' ? event.payload.reason : null),
@@ -229,19 +284,11 @@ export const conventionMachine = setup({
           states: {
             current: {
               always: { guard: 'hasOutstandingNonPayment', target: 'suspended' },
-              on: {
-                RECORD_PAYMENT: { guard: 'recordPayment', actions: 'recordPayment' },
-                RECORD_NON_PAYMENT: { guard: 'recordNonPayment', actions: 'recordNonPayment' },
-                WRITE_OFF: { guard: 'writeOff', actions: 'writeOff' },
-              },
+              on: LEDGER_ACTS,
             },
             suspended: {
               always: { guard: 'noOutstandingNonPayment', target: 'current' },
-              on: {
-                RECORD_PAYMENT: { guard: 'recordPayment', actions: 'recordPayment' },
-                RECORD_NON_PAYMENT: { guard: 'recordNonPayment', actions: 'recordNonPayment' },
-                WRITE_OFF: { guard: 'writeOff', actions: 'writeOff' },
-              },
+              on: LEDGER_ACTS,
             },
           },
         },
@@ -276,15 +323,11 @@ export const conventionMachine = setup({
             running: {
               on: {
                 CLOCK: { guard: 'concertationReached', target: 'concertation', actions: 'openConcertation' },
-                DENOUNCE: { guard: 'denounce', actions: 'denounce' },
-                RECORD_RENEWAL_DECISION: { guard: 'decideRenewal', actions: 'recordRenewalDecision' },
+                ...END_OF_TERM_ACTS,
               },
             },
             concertation: {
-              on: {
-                DENOUNCE: { guard: 'denounce', actions: 'denounce' },
-                RECORD_RENEWAL_DECISION: { guard: 'decideRenewal', actions: 'recordRenewalDecision' },
-              },
+              on: END_OF_TERM_ACTS,
             },
           },
         },
@@ -294,12 +337,7 @@ export const conventionMachine = setup({
     // are reminded, and the convention closes when the last one is settled.
     settling: {
       always: { guard: 'allLinesSettled', target: 'terminated', actions: 'closeSettlement' },
-      on: {
-        RECORD_PAYMENT: { guard: 'recordPayment', actions: 'recordPayment' },
-        RECORD_NON_PAYMENT: { guard: 'recordNonPayment', actions: 'recordNonPayment' },
-        WRITE_OFF: { guard: 'writeOff', actions: 'writeOff' },
-        AMEND: { guard: 'amendContacts', actions: 'amend' },
-      },
+      on: { ...LEDGER_ACTS, AMEND: { guard: 'amendContacts', actions: 'amend' } },
     },
     terminated: { type: 'final' },
   },
