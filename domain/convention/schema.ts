@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEPARTEMENT_CODES, knownCodesText } from '../calendar/departements';
 import { isCivilDate } from '../calendar/dates';
+import { labelledValues } from '../labels';
 // Messages come in French, and a value outside a closed list is answered with the accepted ones.
 import './messages';
 
@@ -23,20 +24,7 @@ export const departementSchema = z.enum(DEPARTEMENT_CODES, { message: UNKNOWN_DE
 
 const label = (max: number) => z.string().trim().min(1).max(max);
 
-export const PARTY_ROLES = [
-  'etat',
-  'police',
-  'gendarmerie',
-  'conseil-departemental',
-  'epci',
-  'commune',
-  'association',
-  'autre',
-  'procureur',
-] as const;
-export type PartyRole = (typeof PARTY_ROLES)[number];
-
-export const PARTY_ROLE_LABELS: Record<PartyRole, string> = {
+export const { values: PARTY_ROLES, labels: PARTY_ROLE_LABELS } = labelledValues({
   etat: "L'État (préfet)",
   police: 'La police nationale',
   gendarmerie: 'La gendarmerie nationale',
@@ -46,7 +34,8 @@ export const PARTY_ROLE_LABELS: Record<PartyRole, string> = {
   association: "L'association",
   autre: 'Autre structure',
   procureur: 'Le procureur de la République',
-};
+});
+export type PartyRole = (typeof PARTY_ROLES)[number];
 
 /** Roles that can employ the social worker and so confirm the monthly salary (art. 7). */
 export const EMPLOYER_ROLES: readonly PartyRole[] = [

@@ -1,22 +1,9 @@
 import type { ClosedDayRule } from '../calendar/business-days';
+import { labelledValues } from '../labels';
 import type { LedgerKind } from './context';
 
 /** Every kind of dated deadline a convention has, for the API, search attributes and reminders. */
-export const DEADLINE_KINDS = [
-  'signature',
-  'start',
-  'salary-payment',
-  'state-participation',
-  'co-financing',
-  'activity-report',
-  'committee-meeting',
-  'renewal-decision',
-  'denunciation-notice',
-  'expiry',
-] as const;
-export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
-
-export const DEADLINE_LABELS: Record<DeadlineKind, string> = {
+export const { values: DEADLINE_KINDS, labels: DEADLINE_LABELS } = labelledValues({
   signature: 'Signature de la convention',
   start: 'Prise d’effet',
   'salary-payment': 'Versement du salaire',
@@ -27,7 +14,8 @@ export const DEADLINE_LABELS: Record<DeadlineKind, string> = {
   'renewal-decision': 'Décision sur la reconduction',
   'denunciation-notice': 'Échéance du préavis de dénonciation',
   expiry: 'Échéance de la convention',
-};
+});
+export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 
 /**
  * What each kind of deadline becomes when its date falls on a closed day (a weekend or a public
