@@ -8,6 +8,7 @@
  */
 import { IANAZone } from 'luxon';
 import { type DepartementCode, zoneOf } from './departements';
+import { PureMemo } from '../pure-memo';
 
 /** A civil date 'YYYY-MM-DD' (no time, no zone). */
 export type CivilDate = string;
@@ -40,18 +41,13 @@ export function daysInMonth(year: number, month: number): number {
  * Parsed dates, by their text: the planner reads the same few hundred dates again at each wake.
  * Bounded, and pure (the same text always gives the same frozen parts), so safe in the sandbox.
  */
-const parsedDates = new Map<string, Readonly<CivilParts> | undefined>();
+const parsedDates = new PureMemo<Readonly<CivilParts> | undefined>(4096);
 
 /** For the calendar module: the parts of a valid civil date, or undefined. */
 export function civilParts(value: unknown): Readonly<CivilParts> | undefined {
   // YYYY-MM-DD is ten characters: nothing else is parsed, nor kept.
   if (typeof value !== 'string' || value.length !== 10) return undefined;
-  const known = parsedDates.get(value);
-  if (known !== undefined || parsedDates.has(value)) return known;
-  if (parsedDates.size >= 4096) parsedDates.clear();
-  const parts = parseParts(value);
-  parsedDates.set(value, parts);
-  return parts;
+  return parsedDates.get(value, () => parseParts(value));
 }
 
 function parseParts(value: string): Readonly<CivilParts> | undefined {

@@ -6,6 +6,7 @@
  */
 import { type CivilDate, addDays, parseCivilDate } from './dates';
 import { type DepartementCode, departement } from './departements';
+import { PureMemo } from '../pure-memo';
 
 export interface PublicHoliday {
   readonly date: CivilDate;
@@ -146,20 +147,14 @@ interface YearHolidays {
   readonly nameByDate: ReadonlyMap<CivilDate, string>;
 }
 
-// Memo of pure results keyed by département and year: safe in the workflow sandbox because the
-// value for a key never changes, whatever order calls come in.
-const memo = new Map<string, YearHolidays>();
+const memo = new PureMemo<YearHolidays>();
 
 function holidaysOfYear(code: DepartementCode, year: number): YearHolidays {
-  const key = `${code}:${year}`;
-  let entry = memo.get(key);
-  if (entry === undefined) {
+  return memo.get(`${code}:${year}`, () => {
     requireYear(year);
     const list = Object.freeze(computeHolidays(code, year).map((holiday) => Object.freeze(holiday)));
-    entry = { list, nameByDate: new Map(list.map((holiday) => [holiday.date, holiday.name])) };
-    memo.set(key, entry);
-  }
-  return entry;
+    return { list, nameByDate: new Map(list.map((holiday) => [holiday.date, holiday.name])) };
+  });
 }
 
 /**

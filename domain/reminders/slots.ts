@@ -1,6 +1,7 @@
 import { addBusinessDays, businessDayOnOrAfter, nextBusinessDay } from '../calendar/business-days';
 import { addDays, instantAt, localDate, startOfLocalDay, type CivilDate } from '../calendar/dates';
 import type { DepartementCode } from '../calendar/departements';
+import { PureMemo } from '../pure-memo';
 import type { Ladder } from './policy';
 
 /**
@@ -23,21 +24,14 @@ export interface Rung {
   expires: number;
 }
 
-const instants = new Map<string, number>();
+const instants = new PureMemo<number>(20_000);
 
 /**
  * `instantAt` memoised: the same local wall time always maps to the same instant, and the planner
- * asks for the same few hundred of them at every wake-up. Safe in a workflow for that reason.
+ * asks for the same few hundred of them at every wake-up.
  */
 export function sendInstant(code: DepartementCode, date: CivilDate, hour: number): number {
-  const key = `${code}|${date}|${hour}`;
-  let at = instants.get(key);
-  if (at === undefined) {
-    if (instants.size >= 20_000) instants.clear();
-    at = instantAt(date, code, hour);
-    instants.set(key, at);
-  }
-  return at;
+  return instants.get(`${code}|${date}|${hour}`, () => instantAt(date, code, hour));
 }
 
 /** The first send slot at or after an instant: today at the hour if it is still ahead, else the next business day. */
@@ -52,7 +46,7 @@ export function firstSlotFrom(
   return { date, at: sendInstant(code, date, hour) };
 }
 
-const repeats = new Map<string, CivilDate[]>();
+const repeats = new PureMemo<CivilDate[]>(5_000);
 
 /**
  * The dates of a repeating rung, `every` business days from `from`, up to two after `today`.
@@ -60,13 +54,7 @@ const repeats = new Map<string, CivilDate[]>();
  * each wake-up than one overdue for days. Pure, hence safe in a workflow.
  */
 function repeatDates(code: DepartementCode, from: CivilDate, every: number, today: CivilDate): CivilDate[] {
-  const key = `${code}|${from}|${every}`;
-  let dates = repeats.get(key);
-  if (!dates) {
-    if (repeats.size >= 5_000) repeats.clear();
-    dates = [];
-    repeats.set(key, dates);
-  }
+  const dates = repeats.get(`${code}|${from}|${every}`, () => []);
   const ahead = () => dates.filter((d) => d > today).length;
   while (ahead() < 2) dates.push(addBusinessDays(code, dates.at(-1) ?? from, every));
   // The memo is shared by every convention of a worker thread and may run further ahead (one
