@@ -2,13 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { checkDestination, DestinationError } from '../../../activities/webhooks/destination';
 import { SIGNATURE_HEADER, WEBHOOK_EVENT_TYPE } from '../../../activities/webhooks/sender';
-import {
-  principalOf,
-  readableConvention,
-  withTemporal,
-  type ApiInstance,
-  type RouteContext,
-} from '../context';
+import type { ApiInstance, RouteContext } from '../context';
+import { principalOf, readableConvention, withTemporal } from '../context';
 import { ApiProblem } from '../problem';
 import { webhookBodySchema } from '../schemas';
 import { conventionIdParams, jsonResponse, noBody, problems } from './docs';
