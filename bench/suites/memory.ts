@@ -1,8 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { persist } from '../../domain/lifecycle/decide';
-import { firstCarriedState } from '../../domain/runtime/convention-runtime';
+import { ConventionRuntime, firstCarriedState } from '../../domain/runtime/convention-runtime';
 import { CONVENTION_WORKFLOW_TYPE, type ConventionWorkflowInput } from '../../domain/temporal-contract';
 import { ConventionsClient } from '../../client/conventions';
 import { Driver } from '../../test/support/driver';
@@ -21,8 +23,15 @@ import { BARE_WORKFLOW_TYPE, countQuery } from '../workflows/bare-contract';
  * 3. Worker memory: resident memory per workflow held in the sticky cache. Each population runs in
  * a fresh worker process: warmed up (a few workflows run), measured idle, then loaded
  * with `count` workflows and measured again; the difference divided by `count`.
+ *
+ * `bareHoldingState` is the bare workflow started with a convention in force's carried state,
+ * which it keeps and does nothing with: against `conventionInForce`, it tells the convention's own
+ * state apart from what running it adds (the machine, the plans, the SDK's structures).
  */
-type Population = 'bare' | 'conventionDrafting' | 'conventionInForce';
+const POPULATIONS = ['bare', 'bareHoldingState', 'conventionDrafting', 'conventionInForce'] as const;
+type Population = (typeof POPULATIONS)[number];
+const perPopulation = <T>(of: (population: Population) => T) =>
+  Object.fromEntries(POPULATIONS.map((population) => [population, of(population)])) as Record<Population, T>;
 
 export interface MemoryOptions {
   count: number;
@@ -43,10 +52,33 @@ export interface MemoryResult {
   perWorkflowKiB: Record<Population, Spread>;
   /** The heavier convention population per bare workflow (NaN where the bare figure is not above zero). */
   ratioToBare: Spread;
+  /**
+   * KiB of heap per convention in force held in plain Node, without Temporal: its carried state
+   * parsed, then a runtime resumed from it that has planned its reminders once.
+   */
+  domainHeapKiB: { carriedState: number; runtime: number };
   target: { perConventionMiB: number; holds: boolean };
 }
 
 const WARM_UP = 20;
+
+/** Heap per object `make` builds, `count` of them held at once, after full collections. */
+function heapPerObjectKiB(make: (i: number) => unknown, count: number): number {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const heapUsed = () => {
+    gc();
+    gc();
+    return process.memoryUsage().heapUsed;
+  };
+  // A few first, so that what is built once (compiled code, shared memos) is not counted.
+  const held = Array.from({ length: 20 }, (_, i) => make(-1 - i));
+  const before = heapUsed();
+  for (let i = 0; i < count; i++) held.push(make(i));
+  const after = heapUsed();
+  held.length = 0;
+  return (after - before) / count / 1024;
+}
 
 /** Resident memory, median of several readings once the process has settled. */
 async function settledRssKb(pid: number, settleMs: number): Promise<number> {
@@ -85,16 +117,16 @@ export async function runMemory(
   for (const s of activationSteps(template, today)) driver.send(s.type, s.payload, BENCH_ACTOR);
   const inForceJson = JSON.stringify(persist(driver.snapshot));
 
-  const cold: Record<Population, number[]> = { bare: [], conventionDrafting: [], conventionInForce: [] };
-  const idle: Record<Population, number[]> = { bare: [], conventionDrafting: [], conventionInForce: [] };
-  const loaded: Record<Population, number[]> = { bare: [], conventionDrafting: [], conventionInForce: [] };
-  const per: Record<Population, number[]> = { bare: [], conventionDrafting: [], conventionInForce: [] };
+  const cold = perPopulation<number[]>(() => []);
+  const idle = perPopulation<number[]>(() => []);
+  const loaded = perPopulation<number[]>(() => []);
+  const per = perPopulation<number[]>(() => []);
   let serial = 0;
 
   for (let rep = 0; rep < options.repetitions; rep++)
-    for (const population of rotated<Population>(['bare', 'conventionDrafting', 'conventionInForce'], rep)) {
+    for (const population of rotated<Population>([...POPULATIONS], rep)) {
       const queue = `bench-memory-${++serial}`;
-      const isBare = population === 'bare';
+      const isBare = population === 'bare' || population === 'bareHoldingState';
       const mailDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iscg-bench-mail-'));
       const { child } = await BenchChild.start(
         'memory worker',
@@ -106,12 +138,15 @@ export async function runMemory(
       );
       const name = isBare ? 'bare' : 'convention';
       const conventions = new ConventionsClient(client, queue);
+      const carriedInForce = (slug: string) =>
+        firstCarriedState(JSON.parse(inForceJson.replaceAll('bench-mem-tpl', slug)), 1);
       const start = async (i: number, label: string): Promise<string> => {
         if (isBare) {
           const handle = await client.workflow.start(BARE_WORKFLOW_TYPE, {
             taskQueue: queue,
             workflowId: `bare-mem-${serial}-${label}-${i}`,
-            args: [],
+            args:
+              population === 'bareHoldingState' ? [carriedInForce(`bare-mem-${serial}-${label}-${i}`)] : [],
           });
           await handle.query(countQuery);
           return handle.workflowId;
@@ -120,9 +155,7 @@ export async function runMemory(
         if (population === 'conventionDrafting')
           return (await conventions.create(benchCreate(slug, today), BENCH_ACTOR)).conventionId;
         const workflowId = `convention-59-${slug}`;
-        const input: ConventionWorkflowInput = {
-          carried: firstCarriedState(JSON.parse(inForceJson.replaceAll('bench-mem-tpl', slug)), 1),
-        };
+        const input: ConventionWorkflowInput = { carried: carriedInForce(slug) };
         const handle = await client.workflow.start(CONVENTION_WORKFLOW_TYPE, {
           taskQueue: queue,
           workflowId,
@@ -163,6 +196,22 @@ export async function runMemory(
       }
     }
 
+  const carried = (i: number) =>
+    firstCarriedState(JSON.parse(inForceJson.replaceAll('bench-mem-tpl', `heap-${i}`)), 1);
+  const domainHeapKiB = {
+    carriedState: round(heapPerObjectKiB(carried, options.count), 1),
+    runtime: round(
+      heapPerObjectKiB((i) => {
+        const runtime = ConventionRuntime.resume(carried(i));
+        return [runtime, runtime.due(Date.now()).plan];
+      }, options.count),
+      1,
+    ),
+  };
+  log(
+    `  in plain Node: carried state ${domainHeapKiB.carriedState} KiB, runtime ${domainHeapKiB.runtime} KiB each`,
+  );
+
   const worst = Math.max(median(per.conventionDrafting), median(per.conventionInForce));
   const heavier =
     median(per.conventionDrafting) >= median(per.conventionInForce)
@@ -174,27 +223,12 @@ export async function runMemory(
   return {
     count: options.count,
     repetitions: options.repetitions,
-    coldRssMiB: {
-      bare: mib(cold.bare),
-      conventionDrafting: mib(cold.conventionDrafting),
-      conventionInForce: mib(cold.conventionInForce),
-    },
-    idleRssMiB: {
-      bare: mib(idle.bare),
-      conventionDrafting: mib(idle.conventionDrafting),
-      conventionInForce: mib(idle.conventionInForce),
-    },
-    loadedRssMiB: {
-      bare: mib(loaded.bare),
-      conventionDrafting: mib(loaded.conventionDrafting),
-      conventionInForce: mib(loaded.conventionInForce),
-    },
-    perWorkflowKiB: {
-      bare: roundSpread(spread(per.bare), 0),
-      conventionDrafting: roundSpread(spread(per.conventionDrafting), 0),
-      conventionInForce: roundSpread(spread(per.conventionInForce), 0),
-    },
+    coldRssMiB: perPopulation((p) => mib(cold[p])),
+    idleRssMiB: perPopulation((p) => mib(idle[p])),
+    loadedRssMiB: perPopulation((p) => mib(loaded[p])),
+    perWorkflowKiB: perPopulation((p) => roundSpread(spread(per[p]), 0)),
     ratioToBare: roundSpread(spread(ratios), 2),
+    domainHeapKiB,
     target: { perConventionMiB: 1, holds: round(worst / 1024, 3) <= 1 },
   };
 }

@@ -206,6 +206,7 @@ export function markdown(r: Json): string {
         (
           [
             ['bare', 'bare workflows'],
+            ['bareHoldingState', 'bare workflows holding the state of a convention in force'],
             ['conventionDrafting', 'conventions just created (drafting)'],
             ['conventionInForce', 'conventions in force (started as a renewal starts them)'],
           ] as const
@@ -219,6 +220,8 @@ export function markdown(r: Json): string {
       ),
       '',
       `Heavier convention population / bare workflow: ${sp(mem.ratioToBare, 1)}.`,
+      '',
+      `Without Temporal, in plain Node: a convention in force's carried state, parsed, holds ${fmt(mem.domainHeapKiB.carriedState, 1)} KiB of heap; the runtime resumed from it, its reminders planned once, ${fmt(mem.domainHeapKiB.runtime, 1)} KiB.`,
       '',
     );
   }

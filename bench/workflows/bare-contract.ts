@@ -13,3 +13,5 @@ export const pingSignal = defineSignal('ping');
 export const finishSignal = defineSignal('finish');
 /** Answers once the first workflow task has run: the workflow is then in the worker's cache. */
 export const countQuery = defineQuery<number>('count');
+/** What the workflow was started with, kept for the memory benchmark's bare workflow holding a state. */
+export const heldQuery = defineQuery<unknown>('held');
