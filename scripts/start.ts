@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Connection } from '@temporalio/client';
@@ -9,6 +8,7 @@ import { readEnvironment, dataPath } from '../config/env';
 import { SEARCH_ATTRIBUTE_CLI_TYPES } from '../domain/temporal-contract';
 import { generateKey } from '../security/payload-codec';
 import { WORKFLOW_BUNDLE_FILE } from './build-workflow-bundle';
+import { portOpen } from './ports';
 import { findRepoRoot, resolveCliPath } from './temporal-binaries';
 
 /**
@@ -29,17 +29,6 @@ let stopping = false;
 
 function log(message: string) {
   console.log(`[iscg] ${message}`);
-}
-
-function portInUse(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 function launch(
@@ -183,7 +172,7 @@ async function main() {
     [uiPort, 'Temporal UI', 'TEMPORAL_UI_PORT'],
     [env.PORT, 'API', 'PORT'],
   ] as const)
-    if (await portInUse(port))
+    if (await portOpen(port))
       throw new Error(`le port ${port} (${what}) est déjà utilisé: libérez-le ou changez ${variable}`);
 
   const encryption = localEncryption(dataDir);

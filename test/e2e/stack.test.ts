@@ -1,5 +1,6 @@
 import { conventionCreate } from '../support/fixtures';
-import { RunningStack, freePorts, portOpen, type StackPorts } from '../support/stack';
+import { portOpen } from '../../scripts/ports';
+import { RunningStack, freePorts, type StackPorts } from '../support/stack';
 
 /**
  * The stack as `npm start` runs it (built code, Temporal dev server with its SQLite file, worker

@@ -56,17 +56,6 @@ export async function freePort(): Promise<number> {
   throw new Error(`no free port in ${block}–${block + PORTS_PER_JEST_WORKER - 1}`);
 }
 
-export function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 export async function freePorts(): Promise<StackPorts> {
   return { api: await freePort(), temporal: await freePort(), ui: await freePort() };
 }
