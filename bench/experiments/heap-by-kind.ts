@@ -2,15 +2,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { persist } from '../../domain/lifecycle/decide';
-import { firstCarriedState } from '../../domain/runtime/convention-runtime';
 import { CONVENTION_WORKFLOW_TYPE, getStateQuery } from '../../domain/temporal-contract';
-import { Driver } from '../../test/support/driver';
 import { createConventionWorker } from '../../worker/worker';
 import { MAIL_TEMPLATES } from '../support/paths';
-import { BENCH_ACTOR, activationSteps, benchCreate, todayInNord } from '../support/plan';
+import { carriedInForce, todayInNord } from '../support/plan';
+import { collectGarbage } from '../support/proc';
 import { buildBundles, startDevServer } from '../support/servers';
 import { sleep } from '../support/stats';
 import { BARE_WORKFLOW_TYPE, countQuery } from '../workflows/bare-contract';
@@ -24,14 +21,10 @@ import { BARE_WORKFLOW_TYPE, countQuery } from '../workflows/bare-contract';
  *
  *   npx tsc -p bench/tsconfig.json && node .cache/bench/dist/bench/experiments/heap-by-kind.js [count]
  */
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
-
 type Kinds = Map<string, { bytes: number; count: number }>;
 
 function heapByKind(): Kinds {
-  gc();
-  gc();
+  collectGarbage();
   const file = path.join(os.tmpdir(), `iscg-heap-${process.pid}-${Date.now()}.heapsnapshot`);
   v8.writeHeapSnapshot(file);
   const snapshot = JSON.parse(fs.readFileSync(file, 'utf8')) as {
@@ -74,10 +67,7 @@ async function main() {
   const connection = await NativeConnection.connect({ address: server.address });
   const client = server.env.client;
   const today = todayInNord();
-  const template = benchCreate('heap-tpl', today);
-  const driver = new Driver(template, today);
-  for (const s of activationSteps(template, today)) driver.send(s.type, s.payload, BENCH_ACTOR);
-  const inForceJson = JSON.stringify(persist(driver.snapshot));
+  const inForce = carriedInForce(today);
   const mailDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iscg-heap-mail-'));
   const settings = { debugMode: true, maxCachedWorkflows: 5000 };
   try {
@@ -115,7 +105,7 @@ async function main() {
       const start = async (i: number) => {
         const id = `${population}-${i}`;
         if (population !== 'conventionInForce') {
-          const held = firstCarriedState(JSON.parse(inForceJson.replaceAll('heap-tpl', `held-${i}`)), 1);
+          const held = inForce(`held-${i}`);
           const handle = await client.workflow.start(BARE_WORKFLOW_TYPE, {
             taskQueue: queue,
             workflowId: id,
@@ -130,7 +120,7 @@ async function main() {
         const handle = await client.workflow.start(CONVENTION_WORKFLOW_TYPE, {
           taskQueue: queue,
           workflowId: `convention-59-${slug}`,
-          args: [{ carried: firstCarriedState(JSON.parse(inForceJson.replaceAll('heap-tpl', slug)), 1) }],
+          args: [{ carried: inForce(slug) }],
         });
         await handle.query(getStateQuery);
       };

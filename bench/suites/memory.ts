@@ -1,19 +1,15 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
-import { persist } from '../../domain/lifecycle/decide';
-import { ConventionRuntime, firstCarriedState } from '../../domain/runtime/convention-runtime';
+import { ConventionRuntime } from '../../domain/runtime/convention-runtime';
 import { CONVENTION_WORKFLOW_TYPE, type ConventionWorkflowInput } from '../../domain/temporal-contract';
 import { ConventionsClient } from '../../client/conventions';
-import { Driver } from '../../test/support/driver';
 import type { WorkerProcessStatus } from '../processes/worker';
 import { BenchChild } from '../support/child';
 import { workerConfig } from '../support/dev-stack';
 import { WORKER_PROCESS } from '../support/paths';
-import { BENCH_ACTOR, activationSteps, benchCreate, todayInNord } from '../support/plan';
-import { procMemory } from '../support/proc';
+import { BENCH_ACTOR, benchCreate, carriedInForce, todayInNord } from '../support/plan';
+import { collectGarbage, procMemory } from '../support/proc';
 import type { DevStack } from '../support/dev-stack';
 import type { Bundles } from '../support/servers';
 import { median, pool, rotated, round, roundSpread, sleep, spread, type Spread } from '../support/stats';
@@ -64,11 +60,8 @@ const WARM_UP = 20;
 
 /** Heap per object `make` builds, `count` of them held at once, after full collections. */
 function heapPerObjectKiB(make: (i: number) => unknown, count: number): number {
-  v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('gc') as () => void;
   const heapUsed = () => {
-    gc();
-    gc();
+    collectGarbage();
     return process.memoryUsage().heapUsed;
   };
   // A few first, so that what is built once (compiled code, shared memos) is not counted.
@@ -110,12 +103,7 @@ export async function runMemory(
 ): Promise<MemoryResult> {
   const client = server.client;
   const today = todayInNord();
-  // A convention in force, as a renewal hands it to its next run (continue-as-new): all signed,
-  // the three-year ledger and reviews planned.
-  const template = benchCreate('bench-mem-tpl', today);
-  const driver = new Driver(template, today);
-  for (const s of activationSteps(template, today)) driver.send(s.type, s.payload, BENCH_ACTOR);
-  const inForceJson = JSON.stringify(persist(driver.snapshot));
+  const inForce = carriedInForce(today);
 
   const cold = perPopulation<number[]>(() => []);
   const idle = perPopulation<number[]>(() => []);
@@ -138,15 +126,12 @@ export async function runMemory(
       );
       const name = isBare ? 'bare' : 'convention';
       const conventions = new ConventionsClient(client, queue);
-      const carriedInForce = (slug: string) =>
-        firstCarriedState(JSON.parse(inForceJson.replaceAll('bench-mem-tpl', slug)), 1);
       const start = async (i: number, label: string): Promise<string> => {
         if (isBare) {
           const handle = await client.workflow.start(BARE_WORKFLOW_TYPE, {
             taskQueue: queue,
             workflowId: `bare-mem-${serial}-${label}-${i}`,
-            args:
-              population === 'bareHoldingState' ? [carriedInForce(`bare-mem-${serial}-${label}-${i}`)] : [],
+            args: population === 'bareHoldingState' ? [inForce(`bare-mem-${serial}-${label}-${i}`)] : [],
           });
           await handle.query(countQuery);
           return handle.workflowId;
@@ -155,7 +140,7 @@ export async function runMemory(
         if (population === 'conventionDrafting')
           return (await conventions.create(benchCreate(slug, today), BENCH_ACTOR)).conventionId;
         const workflowId = `convention-59-${slug}`;
-        const input: ConventionWorkflowInput = { carried: carriedInForce(slug) };
+        const input: ConventionWorkflowInput = { carried: inForce(slug) };
         const handle = await client.workflow.start(CONVENTION_WORKFLOW_TYPE, {
           taskQueue: queue,
           workflowId,
@@ -196,8 +181,7 @@ export async function runMemory(
       }
     }
 
-  const carried = (i: number) =>
-    firstCarriedState(JSON.parse(inForceJson.replaceAll('bench-mem-tpl', `heap-${i}`)), 1);
+  const carried = (i: number) => inForce(`heap-${i}`);
   const domainHeapKiB = {
     carriedState: round(heapPerObjectKiB(carried, options.count), 1),
     runtime: round(

@@ -3,7 +3,9 @@ import { addDays, localDate, type CivilDate } from '../../domain/calendar/dates'
 import { signatoryPartyIds } from '../../domain/convention/completeness';
 import type { ConventionCreate } from '../../domain/convention/schema';
 import { eventSlug, type Actor, type ExternalEventType } from '../../domain/lifecycle/events';
-import type { EventRequest } from '../../domain/temporal-contract';
+import { persist } from '../../domain/lifecycle/decide';
+import { firstCarriedState } from '../../domain/runtime/convention-runtime';
+import type { CarriedState, EventRequest } from '../../domain/temporal-contract';
 import { completeConventionData } from '../../test/support/fixtures';
 import { Driver } from '../../test/support/driver';
 
@@ -122,4 +124,19 @@ export function requestOf(s: Step, prefix: string, index: number): EventRequest 
 /** The Idempotency-Key of a convention's `index`-th transition (8 to 128 characters, as the API wants). */
 export function idempotencyKey(prefix: string, index: number): string {
   return `${prefix}-transition-${index}`;
+}
+
+const TEMPLATE_SLUG = 'bench-in-force-tpl';
+
+/**
+ * A convention in force, as a renewal hands it to its next run (continue-as-new): all signed, the
+ * three-year ledger and reviews planned. Planned once on the pure machine; each call gives a fresh
+ * copy under its own slug.
+ */
+export function carriedInForce(today: CivilDate): (slug: string) => CarriedState {
+  const template = benchCreate(TEMPLATE_SLUG, today);
+  const driver = new Driver(template, today);
+  for (const s of activationSteps(template, today)) driver.send(s.type, s.payload, BENCH_ACTOR);
+  const json = JSON.stringify(persist(driver.snapshot));
+  return (slug) => firstCarriedState(JSON.parse(json.replaceAll(TEMPLATE_SLUG, slug)), 1);
 }
