@@ -47,6 +47,15 @@ export function simulatedConvention(
   const domain = `${place}.example.org`;
   const gendarmerie = index % 3 === 2;
   const force = gendarmerie ? 'gendarmerie' : 'police';
+  // The communes' shares and the pay days vary from site to site, so that reports have spread.
+  const financing = {
+    stateAnnualParticipationEur: 20000,
+    coFinancers: {
+      departement: { annualContributionEur: 15000 },
+      commune: { annualContributionEur: 5000 + 500 * (index % 7) },
+    },
+    salaryPaymentDay: 25 + (index % 4),
+  };
   const data = conventionDataSchema.parse({
     departement: code,
     parties: {
@@ -97,14 +106,7 @@ export function simulatedConvention(
     ],
     hierarchicalAuthority: { partyId: 'association', title: 'directrice de l’association' },
     employerPartyId: 'association',
-    financing: {
-      stateAnnualParticipationEur: 20000,
-      coFinancers: {
-        departement: { annualContributionEur: 15000 },
-        commune: { annualContributionEur: 5000 + 500 * (index % 7) },
-      },
-      salaryPaymentDay: 25 + (index % 4),
-    },
+    financing,
     followUpCommittee: [
       { seat: 'prefet', partyId: 'etat', title: 'Préfet ou son représentant' },
       {

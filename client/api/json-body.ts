@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { jsonDepth } from '../../domain/json-depth';
 import { ApiProblem } from './problem';
 
 /**
@@ -8,22 +9,6 @@ import { ApiProblem } from './problem';
  */
 
 export const MAX_JSON_DEPTH = 32;
-
-/** Deepest nesting of arrays and objects, counted without recursion. */
-export function jsonDepth(value: unknown): number {
-  let deepest = 0;
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop()!;
-    if (current === null || typeof current !== 'object') continue;
-    const level = depth + 1;
-    if (level > deepest) deepest = level;
-    if (level > MAX_JSON_DEPTH) return level;
-    for (const inner of Array.isArray(current) ? current : Object.values(current))
-      if (inner !== null && typeof inner === 'object') stack.push([inner, level]);
-  }
-  return deepest;
-}
 
 /** The `charset` parameter of a Content-Type, lower-cased, or null. */
 export function charsetOf(contentType: string | undefined): string | null {
@@ -51,7 +36,7 @@ export function registerJsonParsers(app: FastifyInstance): void {
         );
       void parseJson(request, body, (error, value) => {
         if (error) return done(error);
-        if (jsonDepth(value) > MAX_JSON_DEPTH)
+        if (jsonDepth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)
           return done(
             new ApiProblem(
               'malformed',

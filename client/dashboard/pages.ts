@@ -8,7 +8,7 @@ import type { LedgerStatus } from '../../domain/lifecycle/term';
 import type { FinancingReport, FinancingRow } from '../../domain/reports/financing';
 import type { Principal } from '../auth/principal';
 import type { Reported } from '../reports/service';
-import { barChart, PALETTE } from './charts';
+import { barChart, PALETTE, type ChartSpec } from './charts';
 import { html, type SafeHtml } from './html';
 
 /**
@@ -311,6 +311,36 @@ function payerTable(caption: string, rows: FinancingRow[], withPlace: boolean, c
   </table>`;
 }
 
+type PlacedRow = { place: { code: string | null; name: string } };
+
+/** The départements a report's rows name, once each, in the rows' order (national rows have none). */
+function departementsIn(rows: readonly PlacedRow[]): { code: string; name: string }[] {
+  const places = new Map<string, { code: string; name: string }>();
+  for (const { place } of rows)
+    if (place.code !== null) places.set(place.code, { code: place.code, name: place.name });
+  return [...places.values()];
+}
+
+/** A horizontal chart's bars, one per département, each series the sum of that département's rows. */
+function barPerDepartement<R extends PlacedRow>(
+  rows: readonly R[],
+  series: Record<string, (row: R) => number | null>,
+): Pick<ChartSpec, 'orientation' | 'barHeader' | 'bars'> {
+  return {
+    orientation: 'horizontal',
+    barHeader: 'Département',
+    bars: departementsIn(rows).map((place) => {
+      const own = rows.filter((r) => r.place.code === place.code);
+      return {
+        label: `${place.code} ${place.name}`,
+        values: Object.fromEntries(
+          Object.entries(series).map(([key, pick]) => [key, own.reduce((n, r) => n + (pick(r) ?? 0), 0)]),
+        ),
+      };
+    }),
+  };
+}
+
 export function financingPage(report: Reported<FinancingReport>, context: PageContext): string {
   const years = yearsLabel(report.years);
   const national = report.rows.filter((r) => r.place.code === null);
@@ -335,17 +365,11 @@ export function financingPage(report: Reported<FinancingReport>, context: PageCo
           ) as FinancingRow['byStatus'],
         })),
       );
-  const places = [
-    ...new Map(report.rows.filter((r) => r.place.code).map((r) => [r.place.code, r.place])).values(),
-  ];
-  const moneyRows = (code: string) =>
-    report.rows.filter((r) => r.place.code === code && r.plannedEur !== null);
+  const places = departementsIn(report.rows);
   const byPlace = barChart({
     id: 'montants-par-departement',
     title: `État et cofinanceurs, par département (${years})`,
     description: `Pour chaque département, les montants des lignes de ${years}: versés, en retard, non versés (non-versement constaté) et à échoir. ${places.length} département(s).`,
-    orientation: 'horizontal',
-    barHeader: 'Département',
     format: (n) => formatEuros(n),
     series: [
       { key: 'paid', label: 'Versé', color: PALETTE.green },
@@ -353,18 +377,12 @@ export function financingPage(report: Reported<FinancingReport>, context: PageCo
       { key: 'unpaid', label: 'Non-versement constaté', color: PALETTE.vermillion },
       { key: 'upcoming', label: 'À échoir', color: PALETTE.sky },
     ],
-    bars: places.map((place) => {
-      const rows = moneyRows(place.code!);
-      const sum = (pick: (r: FinancingRow) => number | null) => rows.reduce((n, r) => n + (pick(r) ?? 0), 0);
-      return {
-        label: `${place.code} ${place.name}`,
-        values: {
-          paid: sum((r) => r.byStatus.paid.eur),
-          late: sum((r) => overdue(r).eur),
-          unpaid: sum((r) => r.byStatus.unpaid.eur),
-          upcoming: sum((r) => r.byStatus.upcoming.eur),
-        },
-      };
+    // Salary lines count months, not euros: their amounts are null and add nothing.
+    ...barPerDepartement(report.rows, {
+      paid: (r) => r.byStatus.paid.eur,
+      late: (r) => overdue(r).eur,
+      unpaid: (r) => r.byStatus.unpaid.eur,
+      upcoming: (r) => r.byStatus.upcoming.eur,
     }),
   });
   const forecastRows = report.forecast.rows.filter((r) => r.place.code === null);
@@ -603,25 +621,16 @@ export function activityPage(report: Reported<ActivityReport>, context: PageCont
     id: 'bilans-par-departement',
     title: `Bilans d’activité par département (${years})`,
     description: `Pour chaque département, les bilans reçus, en retard et pas encore dus des années de convention qui s’achèvent en ${years}.`,
-    orientation: 'horizontal',
-    barHeader: 'Département',
     format: count,
     series: [
       { key: 'received', label: 'Reçus', color: PALETTE.green },
       { key: 'late', label: 'En retard', color: PALETTE.vermillion },
       { key: 'notDueYet', label: 'Pas encore dus', color: PALETTE.sky },
     ],
-    bars: [...new Map(places.map((r) => [r.place.code, r.place])).values()].map((place) => {
-      const rows = places.filter((r) => r.place.code === place.code);
-      const sum = (pick: (r: (typeof rows)[number]) => number) => rows.reduce((n, r) => n + pick(r), 0);
-      return {
-        label: `${place.code} ${place.name}`,
-        values: {
-          received: sum((r) => r.received),
-          late: sum((r) => r.late),
-          notDueYet: sum((r) => r.notDueYet),
-        },
-      };
+    ...barPerDepartement(report.rows, {
+      received: (r) => r.received,
+      late: (r) => r.late,
+      notDueYet: (r) => r.notDueYet,
     }),
   });
   return layout({

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { labelSchema, referenceSchema, referenceShape } from '../convention/labels';
 import { civilDateSchema, PARTY_ROLES, slugSchema } from '../convention/schema';
+import { jsonDepth } from '../json-depth';
+import { labelledValues } from '../labels';
 import type { LifecycleBehaviour } from './behaviour';
 
 /**
@@ -61,22 +63,14 @@ export const ABANDON_REASONS = [
 ] as const;
 
 /** Why an operator closes a line of the ledger without its payment (WRITE_OFF). */
-export const WRITE_OFF_REASONS = [
-  'remise-gracieuse',
-  'creance-irrecouvrable',
-  'echeance-non-due',
-  'regularisee-hors-convention',
-  'autre',
-] as const;
-export type WriteOffReason = (typeof WRITE_OFF_REASONS)[number];
-
-export const WRITE_OFF_REASON_LABELS: Record<WriteOffReason, string> = {
+export const { values: WRITE_OFF_REASONS, labels: WRITE_OFF_REASON_LABELS } = labelledValues({
   'remise-gracieuse': 'remise accordée au financeur',
   'creance-irrecouvrable': 'créance irrécouvrable',
   'echeance-non-due': 'échéance qui n’était pas due',
   'regularisee-hors-convention': 'régularisée hors de la convention',
   autre: 'autre motif',
-};
+});
+export type WriteOffReason = (typeof WRITE_OFF_REASONS)[number];
 
 /**
  * How free text is read. Events are checked as sent today with the current rules (short labels
@@ -109,24 +103,11 @@ const RECORDED_TEXT: TextRules = {
 const mergePatch = (description: string) =>
   z
     .record(z.string(), z.unknown())
-    .refine((patch) => nestingDepth(patch) <= MAX_PATCH_DEPTH, {
+    .refine((patch) => jsonDepth(patch, MAX_PATCH_DEPTH) <= MAX_PATCH_DEPTH, {
       message: `JSON Merge Patch imbriqué sur ${MAX_PATCH_DEPTH} niveaux au plus (les données de la convention en ont 5)`,
     })
     .describe(description);
 
-/** Deepest nesting of objects and arrays, without recursion (a patch may come from anywhere). */
-export function nestingDepth(value: unknown): number {
-  let deepest = 0;
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop()!;
-    if (current === null || typeof current !== 'object') continue;
-    deepest = Math.max(deepest, depth + 1);
-    if (deepest > MAX_PATCH_DEPTH) return deepest;
-    for (const inner of Object.values(current)) stack.push([inner, depth + 1]);
-  }
-  return deepest;
-}
 export const MAX_PATCH_DEPTH = 8;
 
 /** A field's description and example, as the OpenAPI document and `iscg events <event>` show them. */

@@ -1,20 +1,8 @@
 import type { StateValue } from 'xstate';
+import { labelledValues } from '../labels';
 
 /** The public phase: what operators, the API and search attributes show instead of raw state values. */
-export const PHASES = [
-  'drafting',
-  'recruitment',
-  'signature',
-  'awaiting_start',
-  'active',
-  'suspended',
-  'renewal',
-  'settling',
-  'terminated',
-] as const;
-export type Phase = (typeof PHASES)[number];
-
-export const PHASE_LABELS: Record<Phase, string> = {
+export const { values: PHASES, labels: PHASE_LABELS } = labelledValues({
   drafting: 'Rédaction',
   recruitment: 'Recrutement',
   signature: 'Signature',
@@ -24,7 +12,8 @@ export const PHASE_LABELS: Record<Phase, string> = {
   renewal: 'Concertation sur la reconduction',
   settling: 'Terminée, financements à solder',
   terminated: 'Terminée',
-};
+});
+export type Phase = (typeof PHASES)[number];
 
 type InForceValue = { funding: string; post: string; term: string };
 

@@ -14,6 +14,7 @@ import {
 
 import type { CompleteConventionData } from '../convention/completeness';
 import type { ConventionData } from '../convention/schema';
+import { labelledValues } from '../labels';
 import { CURRENT_LIFECYCLE_BEHAVIOUR, type LifecycleBehaviour } from './behaviour';
 import type { LedgerItem, LedgerKind, ReviewYear, Term } from './context';
 import { CLOSED_DAY_RULE_BY_KIND, LEDGER_DEADLINE_KIND } from './deadline-kinds';
@@ -172,19 +173,7 @@ export function unsettledLines(ledger: readonly LedgerItem[]): LedgerItem[] {
  * due), `written_off` (closed without payment by an operator). Open: `upcoming`, `due` (today is
  * its due day), `late`, `partial` (a share partly paid), `unpaid` (non-payment recorded).
  */
-export const LEDGER_STATUSES = [
-  'upcoming',
-  'due',
-  'late',
-  'partial',
-  'unpaid',
-  'paid',
-  'waived',
-  'written_off',
-] as const;
-export type LedgerStatus = (typeof LEDGER_STATUSES)[number];
-
-export const LEDGER_STATUS_LABELS: Record<LedgerStatus, string> = {
+export const { values: LEDGER_STATUSES, labels: LEDGER_STATUS_LABELS } = labelledValues({
   upcoming: 'à venir',
   due: 'dû ce jour',
   late: 'en retard',
@@ -193,7 +182,8 @@ export const LEDGER_STATUS_LABELS: Record<LedgerStatus, string> = {
   paid: 'payé',
   waived: 'non dû (poste vacant)',
   written_off: 'clos sans paiement',
-};
+});
+export type LedgerStatus = (typeof LEDGER_STATUSES)[number];
 
 export const SETTLED_STATUSES: readonly LedgerStatus[] = ['paid', 'waived', 'written_off'];
 

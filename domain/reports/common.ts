@@ -2,21 +2,11 @@ import { addMonths, localDate, yearMonthOf, type CivilDate, type YearMonth } fro
 import type { DepartementCode } from '../calendar/departements';
 import type { PartyRole } from '../convention/schema';
 import type { LedgerItem } from '../lifecycle/context';
+import { labelledValues } from '../labels';
 import type { ConventionFacts } from './facts';
 
 /** Who pays a line: the State, each kind of co-financer (by its role), or the employer (salaries). */
-export const PAYER_KINDS = [
-  'etat',
-  'conseil-departemental',
-  'epci',
-  'commune',
-  'association',
-  'autre',
-  'employeur',
-] as const;
-export type PayerKind = (typeof PAYER_KINDS)[number];
-
-export const PAYER_LABELS: Record<PayerKind, string> = {
+export const { values: PAYER_KINDS, labels: PAYER_LABELS } = labelledValues({
   etat: 'État',
   'conseil-departemental': 'Conseil départemental',
   epci: 'EPCI',
@@ -24,7 +14,8 @@ export const PAYER_LABELS: Record<PayerKind, string> = {
   association: 'Associations',
   autre: 'Autres cofinanceurs',
   employeur: 'Employeur (salaires)',
-};
+});
+export type PayerKind = (typeof PAYER_KINDS)[number];
 
 const CO_FINANCER_KINDS: Partial<Record<PartyRole, PayerKind>> = {
   'conseil-departemental': 'conseil-departemental',

@@ -1,5 +1,5 @@
 import type { ConventionCreate, ConventionDataInput } from '../../domain/convention/schema';
-import { conventionDataSchema } from '../../domain/convention/schema';
+import { conventionDataSchema, REMINDER_LADDERS } from '../../domain/convention/schema';
 
 /** A complete convention as a préfecture would draft it: site in Lille, a commune co-financing. */
 export function completeConventionData(
@@ -86,4 +86,18 @@ export function conventionCreate(
   overrides: Partial<ConventionDataInput> = {},
 ): ConventionCreate {
   return { slug, data: completeConventionData(overrides) };
+}
+
+/**
+ * Reminder settings for lives that leave their payments and reports unrecorded for years: each
+ * overdue duty is chased once instead of every two weeks, so that the life stays about its terms.
+ */
+export function chasedOnce(): ConventionDataInput['reminders'] {
+  const stillRepeated = new Set(['start', 'renewal-decision', 'denunciation-notice', 'expiry']);
+  return Object.fromEntries(
+    REMINDER_LADDERS.filter((ladder) => !stillRepeated.has(ladder)).map((ladder) => [
+      ladder,
+      { every: null },
+    ]),
+  );
 }

@@ -5,7 +5,7 @@ import { signatoryPartyIds } from '../../domain/convention/completeness';
 import { conventionRecord, reportRecord } from '../../domain/documents/ledger';
 import { signatureEntries, type ConventionDocumentSource } from '../../domain/documents/sources';
 import { applyEventUpdate, type ConventionState } from '../../domain/temporal-contract';
-import { conventionCreate } from '../support/fixtures';
+import { conventionCreate, chasedOnce } from '../support/fixtures';
 import { Life, OPERATOR, party } from '../support/life';
 import { startTimeSkipping, type TimeSkippingHarness } from '../support/workflow-env';
 
@@ -29,18 +29,6 @@ afterAll(async () => {
 const renderer = createDocumentRenderer();
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-const QUIET = Object.fromEntries(
-  [
-    'signature',
-    'salary-payment',
-    'state-participation',
-    'co-financing',
-    'activity-report',
-    'committee-scheduling',
-    'committee-meeting',
-  ].map((ladder) => [ladder, { every: null }]),
-);
-
 async function rendered(life: Life, version: number): Promise<ConventionState['documents'][number]> {
   for (let i = 0; i < 100; i++) {
     const state = await life.state();
@@ -62,7 +50,7 @@ async function mailWithSubject(subject: string) {
 
 test('a life of versions: signed, refused, reopened, attached, renewed', async () => {
   await h.withWorker(async () => {
-    const create = conventionCreate('documents', { reminders: QUIET });
+    const create = conventionCreate('documents', { reminders: chasedOnce() });
     const life = await Life.create(h, create);
     const documents = () => h.conventions.documents(life.conventionId);
     await life.goTo('2026-12-01');

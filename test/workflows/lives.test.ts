@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { addDays, addMonths, compareDates, type CivilDate } from '../../domain/calendar/dates';
 import { businessDayOnOrBefore } from '../../domain/calendar/business-days';
 import type { ConventionState } from '../../domain/temporal-contract';
-import { conventionCreate } from '../support/fixtures';
+import { conventionCreate, chasedOnce } from '../support/fixtures';
 import { Life, OPERATOR, party } from '../support/life';
 import { startTimeSkipping, type TimeSkippingHarness } from '../support/workflow-env';
 
@@ -41,22 +41,6 @@ async function activate(
 }
 
 type Action = { date: CivilDate; run: () => Promise<unknown> };
-
-/**
- * Lives that leave their payments unrecorded for years: each overdue line is chased once instead
- * of every two weeks (a convention's own reminder settings), so the life stays about renewals.
- */
-const CHASED_ONCE = Object.fromEntries(
-  [
-    'signature',
-    'salary-payment',
-    'state-participation',
-    'co-financing',
-    'activity-report',
-    'committee-scheduling',
-    'committee-meeting',
-  ].map((ladder) => [ladder, { every: null }]),
-);
 
 /** Every ledger item paid on its due date, and each year's report, committee and review. */
 function yearOfDuties(life: Life, state: ConventionState, term: number): Action[] {
@@ -163,7 +147,7 @@ test('a three-year term with every monthly payment and annual review', async () 
 
 test('nine years with two renewals, a new commune joining at the first', async () => {
   await h.withWorker(async () => {
-    const create = conventionCreate('neuf-ans', { reminders: CHASED_ONCE });
+    const create = conventionCreate('neuf-ans', { reminders: chasedOnce() });
     const life = await Life.create(h, create);
     await activate(life, create);
     const newCommune = {
@@ -248,7 +232,7 @@ test('a recorded non-payment suspends the convention at once; the payment resume
 
 test('an on-time denunciation ends the convention at expiry; a late one is refused with the deadline', async () => {
   await h.withWorker(async () => {
-    const create = conventionCreate('denonciation', { reminders: CHASED_ONCE });
+    const create = conventionCreate('denonciation', { reminders: chasedOnce() });
     const life = await Life.create(h, create);
     await activate(life, create);
     await life.goTo('2029-12-03');

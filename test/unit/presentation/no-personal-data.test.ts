@@ -232,18 +232,8 @@ function life(): [string, ConventionState][] {
 const steps = life();
 
 test('the life reaches every phase, and the personal data is really in the state', () => {
-  expect(steps.map(([, state]) => state.phase)).toEqual(
-    expect.arrayContaining([
-      'drafting',
-      'recruitment',
-      'signature',
-      'awaiting_start',
-      'active',
-      'suspended',
-      'renewal',
-      'terminated',
-    ]),
-  );
+  const reached = 'drafting recruitment signature awaiting_start active suspended renewal terminated';
+  expect(steps.map(([, state]) => state.phase)).toEqual(expect.arrayContaining(reached.split(' ')));
   const everything = JSON.stringify(steps.map(([, state]) => state));
   for (const value of personalStrings.filter((s) => !PERSONAL.freeText.includes(s)))
     expect(everything).toContain(value);
