@@ -30,3 +30,8 @@ export function mailAction(
     payload,
   };
 }
+
+/** The call that decides on a renewal: the concertation's notice and the renewal reminders ask for it (art. 9). */
+export function renewalDecisionAction(conventionId: string): MailAction {
+  return mailAction(conventionId, 'RECORD_RENEWAL_DECISION', { decision: 'renew', decidedOn: 'AAAA-MM-JJ' });
+}

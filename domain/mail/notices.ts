@@ -3,7 +3,7 @@ import type { ConventionContext } from '../lifecycle/context';
 import { effectKey, type Effect, type NoticeEffect, type NoticeKind } from '../lifecycle/effects';
 import { signatoryPartyIds } from '../convention/completeness';
 import { unsettledLines } from '../lifecycle/term';
-import { mailAction } from './actions';
+import { renewalDecisionAction } from './actions';
 import { meetingIcs } from './calendar-entries';
 import {
   conventionHeader,
@@ -129,10 +129,7 @@ function noticeDetails(
         facts.push({ label: 'Échéance de la convention', value: formatFrenchDate(term.endDate) });
         facts.push({ label: 'Dénonciation possible jusqu’au', value: formatFrenchDate(term.noticeDeadline) });
       }
-      details.action = mailAction(context.conventionId, 'RECORD_RENEWAL_DECISION', {
-        decision: 'renew',
-        decidedOn: 'AAAA-MM-JJ',
-      });
+      details.action = renewalDecisionAction(context.conventionId);
       break;
     case 'renewal-decided': {
       const renewal = context.renewal;

@@ -1,8 +1,9 @@
 /** The reminders of a term's end: the renewal to decide, the notice to denounce, the end to come. */
-import { addDays, formatFrenchDate } from '../../calendar/dates';
+import { addDays, formatFrenchDate, type CivilDate } from '../../calendar/dates';
 import { DEADLINE_LABELS } from '../../lifecycle/view';
-import { mailAction } from '../actions';
+import { mailAction, renewalDecisionAction } from '../actions';
 import { dated, type Fact } from '../content';
+import type { Recipient } from '../mail-request';
 import { allParties, organisations, partyRecipients, signatories } from '../recipients';
 import { deadlineIcs, tag, type ReminderBody, type ReminderOccasion } from './common';
 
@@ -10,18 +11,43 @@ export const RENEWAL_LABEL = 'décision sur la reconduction';
 export const DENUNCIATION_LABEL = 'échéance du préavis de dénonciation';
 export const EXPIRY_LABEL = 'fin de la convention';
 
+type TermEndKind = 'renewal-decision' | 'denunciation-notice' | 'expiry';
+
+/** What the reminders of a term's end share: the template and the deadline named by its kind, the calendar entry. */
+function termEndReminder(
+  o: ReminderOccasion,
+  kind: TermEndKind,
+  said: {
+    subject: string;
+    date: CivilDate;
+    ics: { uidKey: string; title: string };
+    to: Recipient[];
+    cc?: Recipient[];
+    data: Record<string, unknown>;
+  },
+): ReminderBody {
+  return {
+    template: `reminders/${kind}`,
+    summary: `Rappel: ${said.subject} (${tag(o.rung, false)})`,
+    to: said.to,
+    cc: said.cc ?? [],
+    data: { deadline: { label: DEADLINE_LABELS[kind], ...dated(said.date) }, ...said.data },
+    ics: deadlineIcs(o, said.ics.uidKey, said.date, said.ics.title),
+  };
+}
+
 /** To the préfecture, the other signatories in copy: the partners are to decide on a renewal (art. 9). */
 export function renewalReminder(o: ReminderOccasion): ReminderBody {
-  const { context, rung } = o;
+  const { context } = o;
   const term = context.term!;
   const others = signatories(context).filter((id) => !o.etat.includes(id));
-  return {
-    template: 'reminders/renewal-decision',
-    summary: `Rappel: décision sur la reconduction (${tag(rung, false)})`,
+  return termEndReminder(o, 'renewal-decision', {
+    subject: RENEWAL_LABEL,
+    date: term.endDate,
+    ics: { uidKey: 'echeance', title: 'Échéance de la convention ISCG' },
     to: partyRecipients(context, o.etat),
     cc: partyRecipients(context, others),
     data: {
-      deadline: { label: DEADLINE_LABELS['renewal-decision'], ...dated(term.endDate) },
       term: {
         number: term.number,
         end: dated(term.endDate),
@@ -34,26 +60,21 @@ export function renewalReminder(o: ReminderOccasion): ReminderBody {
         { label: 'Concertation ouverte depuis le', value: formatFrenchDate(term.concertationOpensOn) },
         { label: 'Dénonciation possible jusqu’au', value: formatFrenchDate(term.noticeDeadline) },
       ] satisfies Fact[],
-      action: mailAction(context.conventionId, 'RECORD_RENEWAL_DECISION', {
-        decision: 'renew',
-        decidedOn: 'AAAA-MM-JJ',
-      }),
+      action: renewalDecisionAction(context.conventionId),
     },
-    ics: deadlineIcs(o, 'echeance', term.endDate, 'Échéance de la convention ISCG'),
-  };
+  });
 }
 
 /** To the signatories: the last day a registered letter may denounce the convention (art. 9). */
 export function denunciationReminder(o: ReminderOccasion): ReminderBody {
-  const { context, rung } = o;
+  const { context } = o;
   const term = context.term!;
-  return {
-    template: 'reminders/denunciation-notice',
-    summary: `Rappel: échéance du préavis de dénonciation (${tag(rung, false)})`,
+  return termEndReminder(o, 'denunciation-notice', {
+    subject: DENUNCIATION_LABEL,
+    date: term.noticeDeadline,
+    ics: { uidKey: 'preavis', title: 'Fin du préavis de dénonciation ISCG' },
     to: partyRecipients(context, signatories(context)),
-    cc: [],
     data: {
-      deadline: { label: DEADLINE_LABELS['denunciation-notice'], ...dated(term.noticeDeadline) },
       term: { number: term.number, end: dated(term.endDate) },
       renewal: context.renewal?.decision ?? null,
       facts: [
@@ -66,22 +87,20 @@ export function denunciationReminder(o: ReminderOccasion): ReminderBody {
         letterReference: 'NUMERO-DU-RECOMMANDE',
       }),
     },
-    ics: deadlineIcs(o, 'preavis', term.noticeDeadline, 'Fin du préavis de dénonciation ISCG'),
-  };
+  });
 }
 
 /** To every party: the convention ends on its expiry, denounced or not renewed. */
 export function expiryReminder(o: ReminderOccasion): ReminderBody {
-  const { context, rung } = o;
+  const { context } = o;
   const term = context.term!;
   const denunciation = context.denunciation;
-  return {
-    template: 'reminders/expiry',
-    summary: `Rappel: fin de la convention le ${formatFrenchDate(term.endDate)} (${tag(rung, false)})`,
+  return termEndReminder(o, 'expiry', {
+    subject: `${EXPIRY_LABEL} le ${formatFrenchDate(term.endDate)}`,
+    date: term.endDate,
+    ics: { uidKey: 'echeance', title: 'Fin de la convention ISCG' },
     to: partyRecipients(context, allParties(context)),
-    cc: [],
     data: {
-      deadline: { label: DEADLINE_LABELS.expiry, ...dated(term.endDate) },
       reason: denunciation ? 'denounced' : 'not_renewed',
       denouncedBy: denunciation ? organisations(context, [denunciation.partyId]) : null,
       facts: [
@@ -95,6 +114,5 @@ export function expiryReminder(o: ReminderOccasion): ReminderBody {
       ] satisfies Fact[],
       action: null,
     },
-    ics: deadlineIcs(o, 'echeance', term.endDate, 'Fin de la convention ISCG'),
-  };
+  });
 }
