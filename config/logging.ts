@@ -1,7 +1,7 @@
 import { DefaultLogger, type LogEntry, type Logger } from '@temporalio/worker';
 import pino, { type LoggerOptions } from 'pino';
 import type { Environment } from './env';
-import { logFormat } from './env';
+import { logFormat, readEnvironment } from './env';
 
 /**
  * Logs of the two processes. In JSON format (production) every line is one object with `time`
@@ -95,4 +95,22 @@ export function logFatal(env: Environment | null, service: ServiceName, error: u
     ...(error instanceof Error && !expected ? { err: pino.stdSerializers.err(error) } : {}),
   };
   process.stderr.write(`${JSON.stringify(line)}\n`);
+}
+
+/**
+ * Runs a service's `main` with the environment read: an unreadable configuration or a failure of
+ * `main` is logged by {@link logFatal} and ends the process with status 1.
+ */
+export function runService(service: ServiceName, main: (env: Environment) => Promise<void>): void {
+  let env: Environment;
+  try {
+    env = readEnvironment();
+  } catch (error) {
+    logFatal(null, service, error);
+    process.exit(1);
+  }
+  main(env).catch((error: unknown) => {
+    logFatal(env, service, error);
+    process.exit(1);
+  });
 }

@@ -47,12 +47,9 @@ export interface Target {
 
 /** The role, password and database a service database's URL names. */
 export function targetOf(url: string, variable: string): Target {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
+  if (!URL.canParse(url))
     throw new Error(`${variable}: URL illisible (attendu postgres://rôle:mot-de-passe@hôte:5432/base)`);
-  }
+  const parsed = new URL(url);
   if (!/^postgres(ql)?:$/.test(parsed.protocol))
     throw new Error(`${variable}: attendu postgres://rôle:mot-de-passe@hôte:5432/base`);
   const user = decodeURIComponent(parsed.username);

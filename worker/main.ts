@@ -1,13 +1,6 @@
 import { Runtime, type TelemetryOptions } from '@temporalio/worker';
-import {
-  ConfigError,
-  dataPath,
-  logFormat,
-  readEnvironment,
-  temporalConfig,
-  type Environment,
-} from '../config/env';
-import { logFatal, workerLogger } from '../config/logging';
+import { ConfigError, dataPath, logFormat, temporalConfig, type Environment } from '../config/env';
+import { runService, workerLogger } from '../config/logging';
 import { FolderJournal, PostgresqlJournal, type MailJournal } from '../activities/mail/journal';
 import { dataConverterFor, encryptionFromEnvironment } from '../security/encryption';
 import { connectWorker, createConventionWorker } from './worker';
@@ -102,18 +95,4 @@ async function main(env: Environment) {
   logger.info('[worker] arrêté proprement');
 }
 
-function start(): void {
-  let env: Environment;
-  try {
-    env = readEnvironment();
-  } catch (error) {
-    logFatal(null, 'iscg-worker', error);
-    process.exit(1);
-  }
-  main(env).catch((error: unknown) => {
-    logFatal(env, 'iscg-worker', error);
-    process.exit(1);
-  });
-}
-
-start();
+runService('iscg-worker', main);

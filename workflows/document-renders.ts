@@ -1,6 +1,7 @@
 import { patched, proxyActivities, upsertMemo } from '@temporalio/workflow';
 import type { ConventionActivities } from '../activities';
 import { describeRecord, type DocumentRecord } from '../domain/documents/ledger';
+import { BesideTheLoop } from './beside-the-loop';
 
 /**
  * A document's PDF is rendered in the worker, which answers its SHA-256; the workflow keeps the
@@ -12,28 +13,19 @@ const { renderDocument } = proxyActivities<ConventionActivities>({
 });
 
 /** The renderings of the convention's versions whose hash is not known yet, beside the main loop. */
-export class DocumentRenders {
-  private readonly running = new Map<string, Promise<void>>();
-
+export class DocumentRenders extends BesideTheLoop<string> {
   constructor(
     private readonly documents: DocumentRecord[],
     /** Told when a version gets its hash (the state changed). */
     private readonly onRendered: () => void,
-  ) {}
-
-  /** Renderings still running (a run ends or continues as new only once there are none). */
-  get pending(): number {
-    return this.running.size;
+  ) {
+    super();
   }
 
   /** Starts the rendering of every version without a hash that is not rendering already. */
   renderPending(): void {
-    for (const record of this.documents) {
-      if (record.rendered || this.running.has(record.key)) continue;
-      const render = this.render(record);
-      this.running.set(record.key, render);
-      void render.finally(() => this.running.delete(record.key));
-    }
+    for (const record of this.documents)
+      if (!record.rendered && !this.isRunning(record.key)) this.track(record.key, this.render(record));
   }
 
   private async render(record: DocumentRecord): Promise<void> {

@@ -1,6 +1,7 @@
 import { CancellationScope, isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { ConventionActivities } from '../activities';
 import type { DeliveryFailure, StateChange, WebhookSubscription } from '../domain/temporal-contract';
+import { BesideTheLoop } from './beside-the-loop';
 
 const { deliverWebhook } = proxyActivities<ConventionActivities>({
   startToCloseTimeout: '30 seconds',
@@ -18,19 +19,15 @@ const { deliverWebhook } = proxyActivities<ConventionActivities>({
  * main loop, so that a slow receiver never holds back a reminder. A delivery that gives up is
  * recorded among the convention's delivery failures.
  */
-export class WebhookDeliveries {
-  private readonly running = new Set<Promise<void>>();
+export class WebhookDeliveries extends BesideTheLoop<Promise<void>> {
   /** Each pending delivery's scope, by subscription: an unsubscription cancels them (and their retries). */
   private readonly scopes = new Map<string, Set<CancellationScope>>();
 
   constructor(
     private readonly failures: DeliveryFailure[],
     private readonly now: () => number,
-  ) {}
-
-  /** Deliveries still running (a run ends or continues as new only once there are none). */
-  get pending(): number {
-    return this.running.size;
+  ) {
+    super();
   }
 
   hasPending(subscriptionId: string): boolean {
@@ -87,9 +84,7 @@ export class WebhookDeliveries {
         });
       }
     })();
-    this.running.add(delivery);
-    void delivery.finally(() => {
-      this.running.delete(delivery);
+    this.track(delivery, delivery, () => {
       scopes.delete(scope);
       if (scopes.size === 0) this.scopes.delete(subscription.id);
     });

@@ -64,12 +64,8 @@ export interface DestinationPolicy {
 
 /** Checks the URL's form: http(s), no credentials, a host. Returns the parsed URL. */
 export function parseDestination(url: string, policy: DestinationPolicy): URL {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new DestinationError('URL invalide');
-  }
+  if (!URL.canParse(url)) throw new DestinationError('URL invalide');
+  const parsed = new URL(url);
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
     throw new DestinationError('URL http(s) attendue');
   if (parsed.protocol === 'http:' && !policy.allowPrivateDestinations)

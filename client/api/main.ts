@@ -1,6 +1,6 @@
 import type { FastifyServerOptions } from 'fastify';
-import { readEnvironment, temporalConfig, type Environment } from '../../config/env';
-import { logFatal, pinoOptions } from '../../config/logging';
+import { temporalConfig, type Environment } from '../../config/env';
+import { pinoOptions, runService } from '../../config/logging';
 import { createApiMetrics, serveMetrics, type MetricsServer } from '../../config/metrics';
 import { dataConverterFor, encryptionFromEnvironment } from '../../security/encryption';
 import { KeyRing, loadApiKeys } from '../auth/keys';
@@ -145,18 +145,4 @@ async function main(env: Environment) {
     );
 }
 
-function start(): void {
-  let env: Environment;
-  try {
-    env = readEnvironment();
-  } catch (error) {
-    logFatal(null, 'iscg-api', error);
-    process.exit(1);
-  }
-  main(env).catch((error: unknown) => {
-    logFatal(env, 'iscg-api', error);
-    process.exit(1);
-  });
-}
-
-start();
+runService('iscg-api', main);

@@ -288,36 +288,47 @@ function endSuspension(
 
 export function recordPayment(context: ConventionContext, event: EventOf<'RECORD_PAYMENT'>): Applied {
   const p = event.payload;
-  const ledger = context.ledger.map((item) =>
-    item.id === p.itemId
-      ? {
-          ...item,
-          payments: [
-            ...item.payments,
-            {
-              paidOn: p.paidOn,
-              amountEur: p.amountEur ?? null,
-              reference: p.reference ?? null,
-              recordedAt: event.at,
-            },
-          ],
-        }
-      : item,
-  );
-  const ended = endSuspension({ ...context, ledger }, event, 'payment');
-  const effects: Effect[] = [];
-  let next = ended.context;
-  if (ended.ended) {
-    // After the convention's end nothing resumes: the suspension's dates are only recorded.
-    if (!context.termination) effects.push(notice(next, 'resumed', `${next.suspensions.length}`));
-    const to = next.suspensions.find((s) => s.closedAt === event.at)?.to;
-    next = withHistory(
-      next,
-      event,
-      `Paiement constaté (${p.itemId}, du ${fr(p.paidOn)}): fin de la suspension${to ? ` le ${fr(to)}` : ''}`,
-    );
-  } else next = withHistory(next, event, `Paiement constaté (${p.itemId}, du ${fr(p.paidOn)})`);
-  return { context: next, effects };
+  const payment = {
+    paidOn: p.paidOn,
+    amountEur: p.amountEur ?? null,
+    reference: p.reference ?? null,
+    recordedAt: event.at,
+  };
+  const ledger = changeLine(context, p.itemId, (item) => ({
+    ...item,
+    payments: [...item.payments, payment],
+  }));
+  const { ended, context: next, effects } = settled(context, ledger, event, 'payment');
+  const to = ended ? next.suspensions.find((s) => s.closedAt === event.at)?.to : undefined;
+  const summary = `Paiement constaté (${p.itemId}, du ${fr(p.paidOn)})${ended ? `: fin de la suspension${to ? ` le ${fr(to)}` : ''}` : ''}`;
+  return { context: withHistory(next, event, summary), effects };
+}
+
+/** The ledger with one line changed. */
+function changeLine(
+  context: ConventionContext,
+  itemId: string,
+  change: (item: LedgerItem) => LedgerItem,
+): LedgerItem[] {
+  return context.ledger.map((item) => (item.id === itemId ? change(item) : item));
+}
+
+/**
+ * A line just settled: the suspension it held up ends if it was the last unpaid one, and the
+ * resumption is noticed, unless the convention has ended (nothing resumes then).
+ */
+function settled(
+  context: ConventionContext,
+  ledger: LedgerItem[],
+  event: MachineEvent,
+  by: 'payment' | 'write-off',
+): { ended: boolean; context: ConventionContext; effects: Effect[] } {
+  const ended = endSuspension({ ...context, ledger }, event, by);
+  const effects: Effect[] =
+    ended.ended && !context.termination
+      ? [notice(ended.context, 'resumed', `${ended.context.suspensions.length}`)]
+      : [];
+  return { ...ended, effects };
 }
 
 /**
@@ -327,11 +338,8 @@ export function recordPayment(context: ConventionContext, event: EventOf<'RECORD
  */
 export function recordNonPayment(context: ConventionContext, event: EventOf<'RECORD_NON_PAYMENT'>): Applied {
   const p = event.payload;
-  const ledger = context.ledger.map((item) =>
-    item.id === p.itemId
-      ? { ...item, nonPayment: { notedOn: p.notedOn, reason: p.reason ?? null, recordedAt: event.at } }
-      : item,
-  );
+  const nonPayment = { notedOn: p.notedOn, reason: p.reason ?? null, recordedAt: event.at };
+  const ledger = changeLine(context, p.itemId, (item) => ({ ...item, nonPayment }));
   const open = context.suspensions.find((s) => s.to === null);
   const noted = `Non-versement constaté (${p.itemId}, le ${fr(p.notedOn)})`;
   if (open) {
@@ -375,113 +383,76 @@ const earliest = (a: CivilDate, b: CivilDate) => (compareDates(a, b) <= 0 ? a : 
 /** An operator closes a line without its payment; if it was the last unpaid one, the suspension ends. */
 export function writeOff(context: ConventionContext, event: EventOf<'WRITE_OFF'>): Applied {
   const p = event.payload;
-  const ledger = context.ledger.map((item) =>
-    item.id === p.itemId
-      ? {
-          ...item,
-          writeOff: {
-            reason: p.reason,
-            decidedOn: p.decidedOn,
-            decisionRef: p.decisionRef ?? null,
-            recordedAt: event.at,
-          },
-        }
-      : item,
-  );
-  const ended = endSuspension({ ...context, ledger }, event, 'write-off');
-  const effects: Effect[] =
-    ended.ended && !context.termination
-      ? [notice(ended.context, 'resumed', `${ended.context.suspensions.length}`)]
-      : [];
-  const summary = `Échéance ${p.itemId} close sans paiement (${WRITE_OFF_REASON_LABELS[p.reason]}, décision du ${fr(p.decidedOn)})${ended.ended ? ': fin de la suspension' : ''}`;
-  return { context: withHistory(ended.context, event, summary), effects };
+  const decision = {
+    reason: p.reason,
+    decidedOn: p.decidedOn,
+    decisionRef: p.decisionRef ?? null,
+    recordedAt: event.at,
+  };
+  const ledger = changeLine(context, p.itemId, (item) => ({ ...item, writeOff: decision }));
+  const { ended, context: next, effects } = settled(context, ledger, event, 'write-off');
+  const summary = `Échéance ${p.itemId} close sans paiement (${WRITE_OFF_REASON_LABELS[p.reason]}, décision du ${fr(p.decidedOn)})${ended ? ': fin de la suspension' : ''}`;
+  return { context: withHistory(next, event, summary), effects };
 }
 
-function updateReview(
+type ReviewEvent = EventOf<'SUBMIT_ACTIVITY_REPORT' | 'SCHEDULE_COMMITTEE' | 'RECORD_COMMITTEE_REVIEW'>;
+
+/** Records one part of the event's review year (its report, meeting or review), with its history line. */
+function recordOnReview(
   context: ConventionContext,
-  termYear: number,
-  change: (y: ReviewYear) => ReviewYear,
-): ConventionContext {
-  return {
+  event: ReviewEvent,
+  part: Partial<Pick<ReviewYear, 'report' | 'meeting' | 'review'>>,
+  summary: string,
+  effects: Effect[] = [],
+): Applied {
+  const { termYear } = event.payload;
+  const next = {
     ...context,
     reviews: context.reviews.map((y) =>
-      y.termYear === termYear && y.term === context.term?.number ? change(y) : y,
+      y.termYear === termYear && y.term === context.term?.number ? { ...y, ...part } : y,
     ),
   };
+  return { context: withHistory(next, event, summary), effects };
 }
 
 export function submitActivityReport(
   context: ConventionContext,
   event: EventOf<'SUBMIT_ACTIVITY_REPORT'>,
 ): Applied {
-  const p = event.payload;
-  const next = updateReview(context, p.termYear, (y) => ({
-    ...y,
-    report: {
-      submittedOn: p.submittedOn,
-      documentRef: p.documentRef,
-      statistics: p.statistics,
-      recordedAt: event.at,
-    },
-  }));
-  return {
-    context: withHistory(next, event, `Bilan d’activité de l’année ${p.termYear} remis`),
-    effects: [],
-  };
+  const { termYear, submittedOn, documentRef, statistics } = event.payload;
+  const report = { submittedOn, documentRef, statistics, recordedAt: event.at };
+  return recordOnReview(context, event, { report }, `Bilan d’activité de l’année ${termYear} remis`);
 }
 
 export function scheduleCommittee(context: ConventionContext, event: EventOf<'SCHEDULE_COMMITTEE'>): Applied {
-  const p = event.payload;
-  const next = updateReview(context, p.termYear, (y) => ({
-    ...y,
-    meeting: {
-      date: p.meetingDate,
-      time: p.meetingTime,
-      location: p.location ?? null,
-      scheduledAt: event.at,
-    },
-  }));
-  return {
-    context: withHistory(
-      next,
-      event,
-      `Comité de suivi de l’année ${p.termYear} convoqué le ${fr(p.meetingDate)}`,
-    ),
-    effects: [
-      {
-        type: 'convene-committee',
-        term: context.term!.number,
-        termYear: p.termYear,
-        meetingDate: p.meetingDate,
-        key: `${p.meetingDate}T${p.meetingTime}`,
-      },
-    ],
+  const { termYear, meetingDate: date, meetingTime: time } = event.payload;
+  const meeting = { date, time, location: event.payload.location ?? null, scheduledAt: event.at };
+  const convene: Effect = {
+    type: 'convene-committee',
+    term: context.term!.number,
+    termYear,
+    meetingDate: date,
+    key: `${date}T${time}`,
   };
+  const summary = `Comité de suivi de l’année ${termYear} convoqué le ${fr(date)}`;
+  return recordOnReview(context, event, { meeting }, summary, [convene]);
 }
 
 export function recordCommitteeReview(
   context: ConventionContext,
   event: EventOf<'RECORD_COMMITTEE_REVIEW'>,
 ): Applied {
-  const p = event.payload;
-  const next = updateReview(context, p.termYear, (y) => ({
-    ...y,
-    review: {
-      heldOn: p.heldOn,
-      recommendations: p.recommendations,
-      minutesRef: p.minutesRef ?? null,
-      recordedAt: event.at,
-    },
-  }));
-  return {
-    context: withHistory(
-      next,
-      event,
-      `Bilan de l’année ${p.termYear} examiné par le comité de suivi (${p.recommendations.length} préconisation(s))`,
-    ),
-    // Art. 8: report and recommendations go to the procureur.
-    effects: [{ type: 'send-review-to-procureur', term: context.term!.number, termYear: p.termYear }],
+  const { termYear, heldOn, recommendations } = event.payload;
+  const review = {
+    heldOn,
+    recommendations,
+    minutesRef: event.payload.minutesRef ?? null,
+    recordedAt: event.at,
   };
+  const summary = `Bilan de l’année ${termYear} examiné par le comité de suivi (${recommendations.length} préconisation(s))`;
+  // Art. 8: report and recommendations go to the procureur.
+  const toProcureur: Effect = { type: 'send-review-to-procureur', term: context.term!.number, termYear };
+  return recordOnReview(context, event, { review }, summary, [toProcureur]);
 }
 
 export function declareVacancy(context: ConventionContext, event: EventOf<'DECLARE_VACANCY'>): Applied {

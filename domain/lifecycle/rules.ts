@@ -213,12 +213,15 @@ export function startReached(context: ConventionContext, at: number): boolean {
   return compareDates(today(context, at), context.data.startDate!) >= 0;
 }
 
-function findItem(context: ConventionContext, itemId: string): LedgerItem | Refusal {
+/** The line of the ledger an act records on, or why it cannot: unknown, or settled already. */
+function openItem(context: ConventionContext, itemId: string): LedgerItem | Refusal {
   const item = context.ledger.find((i) => i.id === itemId);
-  return (
-    item ??
-    invalid('itemId', `échéance "${itemId}" inconnue: voir le tableau de financement de la convention`)
-  );
+  if (!item)
+    return invalid(
+      'itemId',
+      `échéance "${itemId}" inconnue: voir le tableau de financement de la convention`,
+    );
+  return settledRefusal(item) ?? item;
 }
 
 const isRefusal = (x: object): x is Refusal => 'code' in x && 'message' in x;
@@ -238,10 +241,8 @@ function settledRefusal(item: LedgerItem): Refusal | null {
 }
 
 export const recordPayment = rule('RECORD_PAYMENT', (context, event) => {
-  const item = findItem(context, event.payload.itemId);
+  const item = openItem(context, event.payload.itemId);
   if (isRefusal(item)) return item;
-  const settled = settledRefusal(item);
-  if (settled) return settled;
   const future = notInFuture('paidOn', event.payload.paidOn, today(context, event.at));
   if (future) return future;
   if (item.kind !== 'salary') {
@@ -259,10 +260,8 @@ export const recordPayment = rule('RECORD_PAYMENT', (context, event) => {
 });
 
 export const recordNonPayment = rule('RECORD_NON_PAYMENT', (context, event) => {
-  const item = findItem(context, event.payload.itemId);
+  const item = openItem(context, event.payload.itemId);
   if (isRefusal(item)) return item;
-  const settled = settledRefusal(item);
-  if (settled) return settled;
   if (item.nonPayment)
     return refused(
       `le non-versement de ${item.id} est déjà constaté depuis le ${fr(item.nonPayment.notedOn)}`,
@@ -290,10 +289,8 @@ export const recordNonPayment = rule('RECORD_NON_PAYMENT', (context, event) => {
 
 /** An operator closes a line without its payment: any open line, of any term, with a reason. */
 export const writeOff = rule('WRITE_OFF', (context, event) => {
-  const item = findItem(context, event.payload.itemId);
+  const item = openItem(context, event.payload.itemId);
   if (isRefusal(item)) return item;
-  const settled = settledRefusal(item);
-  if (settled) return settled;
   return notInFuture('decidedOn', event.payload.decidedOn, today(context, event.at));
 });
 

@@ -151,6 +151,26 @@ function lineLabel(item: LedgerItem): string {
   return `${DEADLINE_LABELS[kind[item.kind]]} — ${item.month ?? `année ${item.termYear} de la période ${item.term}`}`;
 }
 
+/**
+ * The row of a period (a year, a month), a place and a payer, made on first use. `make` receives the
+ * place and payer fields every row starts with, and whether the payer's lines count in euros.
+ */
+function rowOf<R>(
+  rows: Map<string, R>,
+  period: number | string,
+  place: Place,
+  payer: PayerKind,
+  make: (payerOf: { place: Place; payer: PayerKind; payerLabel: string }, euros: boolean) => R,
+): R {
+  const key = `${period}|${place.code ?? ''}|${payer}`;
+  let row = rows.get(key);
+  if (!row) {
+    row = make({ place, payer, payerLabel: PAYER_LABELS[payer] }, countsInEuros(payer));
+    rows.set(key, row);
+  }
+  return row;
+}
+
 function yearRows(facts: ConventionFacts[], years: number[], now: number): FinancingRow[] {
   const wanted = new Set(years);
   const rows = new Map<string, Accumulator>();
@@ -162,24 +182,16 @@ function yearRows(facts: ConventionFacts[], years: number[], now: number): Finan
     item: LedgerItem,
     s: LedgerStatus,
   ) => {
-    const key = `${year}|${place.code ?? ''}|${payer}`;
-    let row = rows.get(key);
-    if (!row) {
-      const euros = countsInEuros(payer);
-      row = {
-        year,
-        place,
-        payer,
-        payerLabel: PAYER_LABELS[payer],
-        conventions: 0,
-        lines: 0,
-        plannedEur: euros ? 0 : null,
-        paidEur: euros ? 0 : null,
-        byStatus: emptyByStatus(euros),
-        ids: new Set(),
-      };
-      rows.set(key, row);
-    }
+    const row = rowOf(rows, year, place, payer, (payerOf, euros) => ({
+      year,
+      ...payerOf,
+      conventions: 0,
+      lines: 0,
+      plannedEur: euros ? 0 : null,
+      paidEur: euros ? 0 : null,
+      byStatus: emptyByStatus(euros),
+      ids: new Set(),
+    }));
     row.ids.add(id);
     row.lines += 1;
     row.byStatus[s].lines += 1;
@@ -251,26 +263,16 @@ function forecast(facts: ConventionFacts[], now: number): FinancingReport['forec
   const months = monthsFrom(yearMonthOf(nationalToday(now)), 12);
   const window = new Set(months);
   const rows = new Map<string, ForecastRow>();
-  const row = (month: YearMonth, place: Place, payer: PayerKind) => {
-    const key = `${month}|${place.code ?? ''}|${payer}`;
-    let r = rows.get(key);
-    if (!r) {
-      const euros = countsInEuros(payer);
-      r = {
-        month,
-        place,
-        payer,
-        payerLabel: PAYER_LABELS[payer],
-        lines: 0,
-        plannedEur: euros ? 0 : null,
-        remainingEur: euros ? 0 : null,
-        renewalLines: 0,
-        renewalEur: euros ? 0 : null,
-      };
-      rows.set(key, r);
-    }
-    return r;
-  };
+  const row = (month: YearMonth, place: Place, payer: PayerKind) =>
+    rowOf(rows, month, place, payer, (payerOf, euros) => ({
+      month,
+      ...payerOf,
+      lines: 0,
+      plannedEur: euros ? 0 : null,
+      remainingEur: euros ? 0 : null,
+      renewalLines: 0,
+      renewalEur: euros ? 0 : null,
+    }));
   for (const f of facts) {
     const today = todayOf(f, now);
     for (const item of f.ledger) {

@@ -17,7 +17,7 @@ import type { ConventionState } from '../../../domain/temporal-contract';
 import type { DocumentFormat, DocumentRenderer, RenderedFile } from '../../../activities/documents/render';
 import { opaque } from '../schemas';
 import { readableConvention, withTemporal, type ApiInstance, type RouteContext } from '../context';
-import { ApiProblem } from '../problem';
+import { ApiProblem, type ProblemCode } from '../problem';
 import { conventionIdParams, jsonResponse, noBody, problems } from './docs';
 
 /**
@@ -81,6 +81,13 @@ const binary = (description: string) => ({
   content: { 'application/pdf': { schema: file }, [DOCX]: { schema: file } },
 });
 const UNCHANGED = noBody('Inchangé');
+
+/** The answers of a file's download: the file, 304 to a matching `If-None-Match`, the problems named. */
+const download = (description: string, ...codes: ProblemCode[]) => ({
+  200: binary(description),
+  304: UNCHANGED,
+  ...problems(...codes),
+});
 
 export function documentRoutes(
   app: ApiInstance,
@@ -196,11 +203,7 @@ export function documentRoutes(
           'Sans `version`: la version courante (celle à signer, en vigueur, ou décidée pour la période suivante); avant l’ouverture des signatures, le projet tel que les données le remplissent, marqué « non signable ». `format=pdf|docx` ou l’en-tête Accept. `ETag` = SHA-256 du fichier; `If-None-Match` répond 304.',
         params: conventionIdParams,
         querystring: documentQuerySchema,
-        response: {
-          200: binary('Le document'),
-          304: UNCHANGED,
-          ...problems('forbidden', 'not_found', 'invalid'),
-        },
+        response: download('Le document', 'forbidden', 'not_found', 'invalid'),
       },
     },
     async (request, reply) => {
@@ -239,11 +242,7 @@ export function documentRoutes(
           'Le texte de la version signée, puis une page de certificat: chaque signature (partie, signataire, qualité, date, référence de signature électronique, version et empreinte signées). Disponible quand toutes les parties signataires ont signé.',
         params: conventionIdParams,
         querystring: signedQuerySchema,
-        response: {
-          200: binary('La convention signée (PDF)'),
-          304: UNCHANGED,
-          ...problems('forbidden', 'not_found', 'refused'),
-        },
+        response: download('La convention signée (PDF)', 'forbidden', 'not_found', 'refused'),
       },
     },
     async (request, reply) => {
@@ -272,11 +271,7 @@ export function documentRoutes(
           'Le bilan de l’année 1, 2 ou 3 de la période courante (ou de `term`), tel qu’il a été établi après l’examen du comité de suivi et joint au courriel au procureur.',
         params: reportParamsSchema,
         querystring: reportQuerySchema,
-        response: {
-          200: binary('Le bilan'),
-          304: UNCHANGED,
-          ...problems('forbidden', 'not_found', 'invalid'),
-        },
+        response: download('Le bilan', 'forbidden', 'not_found', 'invalid'),
       },
     },
     async (request, reply) => {

@@ -1,10 +1,11 @@
 import { negotiate } from '@fastify/accept-negotiator';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import { z } from 'zod';
 import { activityTable, deadlinesTable, financingTables, type Table } from '../../../domain/reports/tables';
 import { FactsUnavailableError } from '../../reports/cache';
 import { CSV_CONTENT_TYPE, toCsv } from '../../reports/csv';
 import { ScopeDenied, type ReportFilters } from '../../reports/service';
+import type { Principal } from '../../auth/principal';
 import { principalOf, type ApiInstance, type RouteContext } from '../context';
 import { ApiProblem } from '../problem';
 import { activityQuerySchema, deadlinesQuerySchema, financingQuerySchema } from '../schemas';
@@ -68,82 +69,88 @@ const reportResponse = <S extends z.ZodType>(description: string, schema: S) => 
   },
 });
 
+type ReportQuery = z.ZodType<{
+  format?: Format;
+  years?: number[];
+  departements?: string[];
+  phase?: ReportFilters['phases'];
+}>;
+
+/** What tells one report's route from another's: its documentation, how it runs, its CSV table. */
+interface ReportRoute<Q extends ReportQuery, S extends z.ZodType, R extends z.output<S>> {
+  summary: string;
+  description: string;
+  querystring: Q;
+  title: string;
+  /** What the JSON answer holds: the report must fit it (checked here, documented in OpenAPI). */
+  schema: S;
+  run: (principal: Principal, query: z.output<Q>) => Promise<R>;
+  csv: (report: R, query: z.output<Q>) => { table: Table; fileName: string };
+}
+
+function reportRoute<Q extends ReportQuery, S extends z.ZodType, R extends z.output<S>>(
+  app: ApiInstance,
+  path: string,
+  route: ReportRoute<Q, S, R>,
+): void {
+  // Typed loosely: the provider cannot resolve a reply type through the generics, and the report's
+  // fit to its schema is checked by `R extends z.output<S>` where each route is declared.
+  const schema: FastifySchema = {
+    tags: ['rapports'],
+    summary: route.summary,
+    description: route.description,
+    querystring: route.querystring,
+    response: { 200: reportResponse(route.title, route.schema), ...problems('forbidden', 'invalid') },
+  };
+  app.get(path, { schema }, async (request, reply) => {
+    const query = request.query as z.output<Q>;
+    const report = await guarded(() => route.run(principalOf(request), query));
+    reply.header('cache-control', 'no-store');
+    if (formatOf(request, query.format) === 'json') return report;
+    const { table, fileName } = route.csv(report, query);
+    return sendCsv(reply, table, fileName);
+  });
+}
+
 export function reportRoutes(app: ApiInstance, context: RouteContext): void {
   const reports = context.reports;
-  const errors = problems('forbidden', 'invalid');
 
-  app.get(
-    '/reports/financing',
-    {
-      schema: {
-        tags: ['rapports'],
-        summary: 'Financement: dû, versé, en retard, non versé, sans objet; prévision; fins de période',
-        description:
-          'Par année civile (échéance de chaque ligne), par département et pour l’ensemble: ce que doivent l’État, chaque type de cofinanceur et les employeurs (salaires, comptés en mois), et où en est chaque ligne aujourd’hui; les conventions suspendues et depuis quand; les lignes des douze prochains mois (et celles des reconductions décidées); les périodes qui s’achèvent dans les douze mois avec leur reconduction. En CSV, `table` choisit le tableau. Une clé ne voit que les conventions qu’elle peut lire.',
-        querystring: financingQuerySchema,
-        response: {
-          200: reportResponse('Rapport de financement', financingReportSchema),
-          ...errors,
-        },
-      },
-    },
-    async (request, reply) => {
-      const query = request.query;
-      const report = await guarded(() => reports.financing(principalOf(request), filtersOf(query)));
-      reply.header('cache-control', 'no-store');
-      if (formatOf(request, query.format) === 'json') return report;
+  reportRoute(app, '/reports/financing', {
+    summary: 'Financement: dû, versé, en retard, non versé, sans objet; prévision; fins de période',
+    description:
+      'Par année civile (échéance de chaque ligne), par département et pour l’ensemble: ce que doivent l’État, chaque type de cofinanceur et les employeurs (salaires, comptés en mois), et où en est chaque ligne aujourd’hui; les conventions suspendues et depuis quand; les lignes des douze prochains mois (et celles des reconductions décidées); les périodes qui s’achèvent dans les douze mois avec leur reconduction. En CSV, `table` choisit le tableau. Une clé ne voit que les conventions qu’elle peut lire.',
+    querystring: financingQuerySchema,
+    title: 'Rapport de financement',
+    schema: financingReportSchema,
+    run: (principal, query) => reports.financing(principal, filtersOf(query)),
+    csv: (report, query) => {
       const table = financingTables(report)[query.table];
-      return sendCsv(reply, table, `financement-${table.name}-${yearsPart(report.years)}`);
+      return { table, fileName: `financement-${table.name}-${yearsPart(report.years)}` };
     },
-  );
+  });
 
-  app.get(
-    '/reports/deadlines',
-    {
-      schema: {
-        tags: ['rapports'],
-        summary: 'Échéances en retard ou dans les N prochains jours, avec qui doit agir',
-        description:
-          'Toutes les échéances des conventions lisibles par la clé, déjà dépassées ou dans les `days` prochains jours (30 par défaut), de la plus proche à la plus lointaine, avec les parties qui doivent agir; et leur nombre par semaine.',
-        querystring: deadlinesQuerySchema,
-        response: {
-          200: reportResponse('Échéances', deadlinesReportSchema),
-          ...errors,
-        },
-      },
-    },
-    async (request, reply) => {
-      const query = request.query;
-      const report = await guarded(() =>
-        reports.deadlines(principalOf(request), { ...filtersOf(query), days: query.days }),
-      );
-      reply.header('cache-control', 'no-store');
-      if (formatOf(request, query.format) === 'json') return report;
-      return sendCsv(reply, deadlinesTable(report), `echeances-${report.today}-${report.days}j`);
-    },
-  );
+  reportRoute(app, '/reports/deadlines', {
+    summary: 'Échéances en retard ou dans les N prochains jours, avec qui doit agir',
+    description:
+      'Toutes les échéances des conventions lisibles par la clé, déjà dépassées ou dans les `days` prochains jours (30 par défaut), de la plus proche à la plus lointaine, avec les parties qui doivent agir; et leur nombre par semaine.',
+    querystring: deadlinesQuerySchema,
+    title: 'Échéances',
+    schema: deadlinesReportSchema,
+    run: (principal, query) => reports.deadlines(principal, { ...filtersOf(query), days: query.days }),
+    csv: (report) => ({
+      table: deadlinesTable(report),
+      fileName: `echeances-${report.today}-${report.days}j`,
+    }),
+  });
 
-  app.get(
-    '/reports/activity',
-    {
-      schema: {
-        tags: ['rapports'],
-        summary: 'Bilans d’activité: attendus, reçus, en retard; indicateurs additionnés',
-        description:
-          'Par année civile (celle où s’achève l’année de convention du bilan), par département et pour l’ensemble: les bilans attendus, reçus, en retard, pas encore dus, ceux d’un poste vacant une partie ou toute l’année, et la somme de chaque indicateur des bilans reçus. Des nombres seulement: personne n’est jamais nommé.',
-        querystring: activityQuerySchema,
-        response: {
-          200: reportResponse('Activité', activityReportSchema),
-          ...errors,
-        },
-      },
-    },
-    async (request, reply) => {
-      const query = request.query;
-      const report = await guarded(() => reports.activity(principalOf(request), filtersOf(query)));
-      reply.header('cache-control', 'no-store');
-      if (formatOf(request, query.format) === 'json') return report;
-      return sendCsv(reply, activityTable(report), `activite-${yearsPart(report.years)}`);
-    },
-  );
+  reportRoute(app, '/reports/activity', {
+    summary: 'Bilans d’activité: attendus, reçus, en retard; indicateurs additionnés',
+    description:
+      'Par année civile (celle où s’achève l’année de convention du bilan), par département et pour l’ensemble: les bilans attendus, reçus, en retard, pas encore dus, ceux d’un poste vacant une partie ou toute l’année, et la somme de chaque indicateur des bilans reçus. Des nombres seulement: personne n’est jamais nommé.',
+    querystring: activityQuerySchema,
+    title: 'Activité',
+    schema: activityReportSchema,
+    run: (principal, query) => reports.activity(principal, filtersOf(query)),
+    csv: (report) => ({ table: activityTable(report), fileName: `activite-${yearsPart(report.years)}` }),
+  });
 }
