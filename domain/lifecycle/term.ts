@@ -83,8 +83,8 @@ export function buildLedger(
   term: Term,
   behaviour: LifecycleBehaviour = CURRENT_LIFECYCLE_BEHAVIOUR,
 ): LedgerItem[] {
-  const departement = data.departement;
-  const due = (kind: LedgerKind, date: CivilDate) => lineDueDate(departement, kind, date, term, behaviour);
+  const due = (kind: LedgerKind, date: CivilDate) =>
+    lineDueDate(data.departement, kind, date, term, behaviour);
   const items: LedgerItem[] = [];
   const base = { term: term.number, nonPayment: null, waived: null };
 

@@ -93,8 +93,9 @@ function reportRoute<Q extends ReportQuery, S extends z.ZodType, R extends z.out
   path: string,
   route: ReportRoute<Q, S, R>,
 ): void {
-  // Typed loosely: the provider cannot resolve a reply type through the generics, and the report's
-  // fit to its schema is checked by `R extends z.output<S>` where each route is declared.
+  // Typed loosely: through these generics the provider resolves neither the query's type (cast below
+  // to what the same schema validated) nor the reply's, whose fit to its schema is checked by
+  // `R extends z.output<S>` where each route is declared.
   const schema: FastifySchema = {
     tags: ['rapports'],
     summary: route.summary,
