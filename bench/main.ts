@@ -112,6 +112,22 @@ async function main() {
     );
   };
 
+  /** The suites both servers run alike. */
+  const transitionsAndLatency = async (stack: DevStack) => {
+    if (only.has('throughput')) {
+      log('1. transition throughput');
+      results.throughput = await runThroughput(
+        stack,
+        { rounds: quick ? 1 : 4, concurrency: quick ? 4 : 12 },
+        log,
+      );
+    }
+    if (only.has('latency')) {
+      log('2. API overhead');
+      results.latency = await runLatency(stack, { rounds: quick ? 1 : 6 }, log);
+    }
+  };
+
   if (server === 'production') {
     log('production server: PostgreSQL, the Temporal server on it with mutual TLS, worker and API processes');
     const stack = await startProductionStack(bundles);
@@ -127,18 +143,7 @@ async function main() {
       )[0]!.v,
     };
     try {
-      if (only.has('throughput')) {
-        log('1. transition throughput');
-        results.throughput = await runThroughput(
-          stack,
-          { rounds: quick ? 1 : 4, concurrency: quick ? 4 : 12 },
-          log,
-        );
-      }
-      if (only.has('latency')) {
-        log('2. API overhead');
-        results.latency = await runLatency(stack, { rounds: quick ? 1 : 6 }, log);
-      }
+      await transitionsAndLatency(stack);
       if (only.has('history')) results.history = { recorded: await recordedHistory(stack) };
     } finally {
       await stack.teardown();
@@ -152,18 +157,7 @@ async function main() {
     log('embedded stack: Temporal dev server (SQLite), worker process, API process');
     const stack = await startDevStack(bundles);
     try {
-      if (only.has('throughput')) {
-        log('1. transition throughput');
-        results.throughput = await runThroughput(
-          stack,
-          { rounds: quick ? 1 : 4, concurrency: quick ? 4 : 12 },
-          log,
-        );
-      }
-      if (only.has('latency')) {
-        log('2. API overhead');
-        results.latency = await runLatency(stack, { rounds: quick ? 1 : 6 }, log);
-      }
+      await transitionsAndLatency(stack);
       if (only.has('memory')) {
         log('3. worker memory');
         results.memory = await runMemory(

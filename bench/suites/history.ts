@@ -4,7 +4,7 @@ import type { DevStack } from '../support/dev-stack';
 import { BENCH_ACTOR, benchCreate, conventionScript, requestOf, todayInNord } from '../support/plan';
 import type { ProductionStack } from '../support/production-stack';
 import { startTimeSkippingServer, type Bundles } from '../support/servers';
-import { median, pool, rotated, roundSpread, spread, type Spread } from '../support/stats';
+import { armSpreads, median, pool, rotated, roundSpread, spread, type Spread } from '../support/stats';
 import { BARE_WORKFLOW_TYPE, countQuery, finishSignal, noopUpdate } from '../workflows/bare-contract';
 
 /**
@@ -128,10 +128,7 @@ export async function runReplay(
     conventionMs: roundSpread(spread(marginal.convention), 1),
     bareMs: roundSpread(spread(marginal.bare), 1),
     ratioPerEvent: roundSpread(spread(ratios), 2),
-    firstReplayMs: {
-      convention: roundSpread(spread(first.convention), 0),
-      bare: roundSpread(spread(first.bare), 0),
-    },
+    firstReplayMs: armSpreads(first, 0),
     eventKinds: (() => {
       const convention = eventKinds(conventionHistory);
       const bareKinds = eventKinds(bare);
@@ -294,15 +291,9 @@ export async function runRecordedHistory(
       stored.convention.length > 0
         ? { convention: Math.round(median(stored.convention)), bare: Math.round(median(stored.bare)) }
         : null,
-    fetchUsPerEvent: {
-      convention: roundSpread(spread(fetchUs.convention), 1),
-      bare: roundSpread(spread(fetchUs.bare), 1),
-    },
+    fetchUsPerEvent: armSpreads(fetchUs, 1),
     fetchRatioPerEvent: roundSpread(spread(fetchRatios), 2),
-    replayUsPerEvent: {
-      convention: roundSpread(spread(replayUs.convention), 1),
-      bare: roundSpread(spread(replayUs.bare), 1),
-    },
+    replayUsPerEvent: armSpreads(replayUs, 1),
     replayRatioPerEvent: roundSpread(spread(replayRatios), 2),
   };
 }

@@ -61,20 +61,39 @@ export function workerConfig(
   };
 }
 
-export async function startDevStack(bundles: Bundles): Promise<DevStack> {
-  const server = await startDevServer();
+/** The benchmark's worker and API processes, their queues, key and mail folder. */
+type Processes = Pick<
+  DevStack,
+  'conventionQueue' | 'bareQueue' | 'worker' | 'api' | 'apiUrl' | 'token' | 'mailDir'
+>;
+
+/**
+ * Starts the worker and API processes on a server; `tls` gives each its own certificate where the
+ * server asks for one. `stop` stops them and removes the mail folder.
+ */
+export async function startProcesses(
+  server: { address: string; namespace: string },
+  bundles: Bundles,
+  tls?: (name: 'worker' | 'api') => ChildTls,
+): Promise<Processes & { stop: () => Promise<void> }> {
   const conventionQueue = 'bench-conventions';
   const bareQueue = 'bench-bare';
   const mailDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iscg-bench-mail-'));
   const { child: worker } = await BenchChild.start(
     'worker',
     WORKER_PROCESS,
-    workerConfig(server, bundles, { conventionQueue, bareQueue }, { smtpUrl: null, dir: mailDir }),
+    workerConfig(
+      { ...server, tls: tls?.('worker') },
+      bundles,
+      { conventionQueue, bareQueue },
+      { smtpUrl: null, dir: mailDir },
+    ),
   );
   const token = generateToken();
   const apiConfig: ApiProcessConfig = {
     address: server.address,
     namespace: server.namespace,
+    ...(tls ? { tls: tls('api') } : {}),
     taskQueue: conventionQueue,
     keys: [
       {
@@ -88,12 +107,6 @@ export async function startDevStack(bundles: Bundles): Promise<DevStack> {
   };
   const { child: api, ready } = await BenchChild.start<{ port: number }>('api', API_PROCESS, apiConfig);
   return {
-    kind: 'dev',
-    client: server.env.client,
-    processes: () => ({ server: server.pid, worker: worker.pid, api: api.pid }),
-    address: server.address,
-    namespace: server.namespace,
-    conventions: new ConventionsClient(server.env.client, conventionQueue),
     conventionQueue,
     bareQueue,
     worker,
@@ -101,11 +114,28 @@ export async function startDevStack(bundles: Bundles): Promise<DevStack> {
     apiUrl: `http://127.0.0.1:${ready.port}`,
     token,
     mailDir,
-    async teardown() {
+    stop: async () => {
       await api.stop();
       await worker.stop();
-      await server.teardown();
       fs.rmSync(mailDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startDevStack(bundles: Bundles): Promise<DevStack> {
+  const server = await startDevServer();
+  const { stop, ...processes } = await startProcesses(server, bundles);
+  return {
+    kind: 'dev',
+    client: server.env.client,
+    processes: () => ({ server: server.pid, worker: processes.worker.pid, api: processes.api.pid }),
+    address: server.address,
+    namespace: server.namespace,
+    conventions: new ConventionsClient(server.env.client, processes.conventionQueue),
+    ...processes,
+    async teardown() {
+      await stop();
+      await server.teardown();
     },
   };
 }

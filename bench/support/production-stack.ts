@@ -1,14 +1,10 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { generateToken, hashToken } from '../../client/auth/keys';
 import { ConventionsClient } from '../../client/conventions';
 import { ProductionTemporal, type CertificateName } from '../../test/support/production';
-import type { ApiProcessConfig } from '../processes/api';
-import { BenchChild, type ChildTls } from './child';
-import { workerConfig, type DevStack } from './dev-stack';
-import { API_PROCESS, WORK_DIR, WORKER_PROCESS } from './paths';
-import { BENCH_KEY_ID } from './plan';
+import type { ChildTls } from './child';
+import { startProcesses, type DevStack } from './dev-stack';
+import { WORK_DIR } from './paths';
 import { quietRuntime, type Bundles } from './servers';
 
 /**
@@ -56,34 +52,7 @@ export async function startProductionStack(bundles: Bundles): Promise<Production
     serverName: 'temporal',
   });
   const server = { address: temporal.frontendAddress, namespace: 'iscg' };
-  const conventionQueue = 'bench-conventions';
-  const bareQueue = 'bench-bare';
-  const mailDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iscg-bench-mail-'));
-  const { child: worker } = await BenchChild.start(
-    'worker',
-    WORKER_PROCESS,
-    workerConfig(
-      { ...server, tls: tls('worker') },
-      bundles,
-      { conventionQueue, bareQueue },
-      { smtpUrl: null, dir: mailDir },
-    ),
-  );
-  const token = generateToken();
-  const apiConfig: ApiProcessConfig = {
-    ...server,
-    tls: tls('api'),
-    taskQueue: conventionQueue,
-    keys: [
-      {
-        id: BENCH_KEY_ID,
-        hash: hashToken(token),
-        actsAs: { kind: 'operator' },
-        rateLimit: { max: 100_000, perSeconds: 1 },
-      },
-    ],
-  };
-  const { child: api, ready } = await BenchChild.start<{ port: number }>('api', API_PROCESS, apiConfig);
+  const { stop, ...processes } = await startProcesses(server, bundles, tls);
   const client = await temporal.client('admin');
   return {
     kind: 'production',
@@ -92,24 +61,16 @@ export async function startProductionStack(bundles: Bundles): Promise<Production
     processes: () => ({
       server: temporal.temporal.pid!,
       database: postgresqlPids(temporal.postgresql.process.pid!),
-      worker: worker.pid,
-      api: api.pid,
+      worker: processes.worker.pid,
+      api: processes.api.pid,
     }),
     ...server,
-    conventions: new ConventionsClient(client, conventionQueue),
-    conventionQueue,
-    bareQueue,
-    worker,
-    api,
-    apiUrl: `http://127.0.0.1:${ready.port}`,
-    token,
-    mailDir,
+    conventions: new ConventionsClient(client, processes.conventionQueue),
+    ...processes,
     async teardown() {
-      await api.stop();
-      await worker.stop();
+      await stop();
       await temporal.stop();
       await temporal.remove();
-      fs.rmSync(mailDir, { recursive: true, force: true });
     },
   };
 }

@@ -41,6 +41,14 @@ export function roundSpread(s: Spread, digits = 3): Spread {
   return { median: round(s.median, digits), min: round(s.min, digits), max: round(s.max, digits), n: s.n };
 }
 
+/** The spread of each arm's samples (the convention's and the bare baseline's), rounded. */
+export function armSpreads(samples: { convention: number[]; bare: number[] }, digits = 3) {
+  return {
+    convention: roundSpread(spread(samples.convention), digits),
+    bare: roundSpread(spread(samples.bare), digits),
+  };
+}
+
 /** Runs `fn` over `items` with at most `concurrency` calls in flight. */
 export async function pool<T, R>(
   items: readonly T[],
