@@ -12,7 +12,9 @@ export function jsonDepth(value: unknown, limit: number): number {
     const level = depth + 1;
     if (level > deepest) deepest = level;
     if (level > limit) return level;
-    for (const inner of Object.values(current)) stack.push([inner, level]);
+    // Scalars are not pushed: a body of many values costs no stack entry for each.
+    for (const inner of Object.values(current))
+      if (inner !== null && typeof inner === 'object') stack.push([inner, level]);
   }
   return deepest;
 }
