@@ -72,22 +72,29 @@ export function manifestPath(root: string = findRepoRoot()): string {
   return path.join(root, MANIFEST_RELATIVE_PATH);
 }
 
-function isExecutableFile(file: string): boolean {
+/** Which rule `file` breaks for the binaries' checks (it must exist, be a file, be executable), or undefined. */
+function whyNotExecutable(file: string): string | undefined {
+  let stat: fs.Stats;
   try {
-    if (!fs.statSync(file).isFile()) return false;
-    fs.accessSync(file, fs.constants.X_OK);
-    return true;
+    stat = fs.statSync(file);
   } catch {
-    return false;
+    return 'no such file';
   }
+  if (!stat.isFile()) return 'not a file (a directory or a device)';
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+  } catch {
+    return 'not an executable file (no execute permission)';
+  }
+  return undefined;
 }
 
 function fromEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const value = env[name];
   if (value === undefined || value.trim() === '') return undefined;
   const file = path.resolve(value);
-  if (!fs.existsSync(file)) throw new Error(`${name}=${value}: no such file.`);
-  if (!isExecutableFile(file)) throw new Error(`${name}=${value}: not an executable file.`);
+  const why = whyNotExecutable(file);
+  if (why) throw new Error(`${name}=${value}: ${why}.`);
   return file;
 }
 
@@ -119,9 +126,10 @@ function fromManifest(
   if (!entry || typeof entry.path !== 'string' || entry.path === '') {
     throw new Error(`The Temporal ${label} is not installed (no "${key}" in ${file}). ${SETUP_HINT}`);
   }
-  if (!isExecutableFile(entry.path)) {
+  const why = whyNotExecutable(entry.path);
+  if (why) {
     throw new Error(
-      `The Temporal ${label} listed in ${file} is missing or not executable: ${entry.path}. ${SETUP_HINT}`,
+      `The Temporal ${label} listed in ${file} cannot be run (${why}): ${entry.path}. ${SETUP_HINT}`,
     );
   }
   return entry.path;

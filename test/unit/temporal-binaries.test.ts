@@ -123,7 +123,7 @@ describe('resolveTemporalBinaries', () => {
     const dir = path.join(tmp, 'a-directory');
     fs.mkdirSync(dir);
     expect(() => resolveTemporalBinaries({ env: { [CLI_PATH_ENV]: dir }, root: makeRepo() })).toThrow(
-      'not an executable file',
+      `${CLI_PATH_ENV}=${dir}: not a file`,
     );
   });
 
@@ -154,7 +154,7 @@ describe('resolveTemporalBinaries', () => {
     });
     fs.rmSync(cli);
     expect(() => resolveTemporalBinaries({ env: {}, root })).toThrow(
-      new RegExp(`CLI listed in .* is missing or not executable: ${cli}\\. Run \`npm run setup\``),
+      new RegExp(`CLI listed in .* cannot be run \\(no such file\\): ${cli}\\. Run \`npm run setup\``),
     );
   });
 });
