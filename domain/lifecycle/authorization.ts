@@ -1,6 +1,6 @@
 import type { ConventionData } from '../convention/schema';
 import type { ConventionContext, LedgerItem } from './context';
-import type { Actor, ExternalEvent, ExternalEventType } from './events';
+import { EXTERNAL_EVENT_TYPES, type Actor, type ExternalEvent, type ExternalEventType } from './events';
 import { forbidden, type Refusal } from './refusal';
 
 /**
@@ -11,26 +11,41 @@ import { forbidden, type Refusal } from './refusal';
 export type ActingRole =
   'operator' | 'etat' | 'employer' | 'recruiting-authority' | 'the-party-itself' | 'payer-or-employer';
 
-export const ACTS_BY_EVENT: Record<ExternalEventType, readonly ActingRole[]> = {
-  AMEND: ['operator', 'etat', 'the-party-itself'],
-  SUBMIT_DRAFT: ['operator', 'etat'],
-  COMPOSE_SELECTION_COMMITTEE: ['operator', 'recruiting-authority'],
-  RECORD_APPLICATIONS: ['operator', 'recruiting-authority'],
-  RECORD_RECRUITMENT_DECISION: ['operator', 'recruiting-authority'],
-  SIGN: ['operator', 'the-party-itself'],
-  REOPEN_DRAFTING: ['operator'],
-  RECORD_PAYMENT: ['operator', 'payer-or-employer'],
-  RECORD_NON_PAYMENT: ['operator', 'etat', 'employer'],
-  // Closing a line without its money is a decision of the préfecture's back office alone.
-  WRITE_OFF: ['operator'],
-  SUBMIT_ACTIVITY_REPORT: ['operator', 'employer'],
-  SCHEDULE_COMMITTEE: ['operator', 'etat'],
-  RECORD_COMMITTEE_REVIEW: ['operator', 'etat'],
-  DECLARE_VACANCY: ['operator', 'employer'],
-  RECORD_RENEWAL_DECISION: ['operator', 'etat'],
-  DENOUNCE: ['operator', 'the-party-itself'],
-  ABANDON: ['operator'],
+/**
+ * The events each party role may send; an operator may send them all. The events no party may send
+ * (reopening the drafting, writing a line off, abandoning) are decisions of the back office alone.
+ */
+const EVENTS_BY_PARTY_ROLE: Record<Exclude<ActingRole, 'operator'>, readonly ExternalEventType[]> = {
+  etat: [
+    'AMEND',
+    'SUBMIT_DRAFT',
+    'RECORD_NON_PAYMENT',
+    'SCHEDULE_COMMITTEE',
+    'RECORD_COMMITTEE_REVIEW',
+    'RECORD_RENEWAL_DECISION',
+  ],
+  employer: ['RECORD_NON_PAYMENT', 'SUBMIT_ACTIVITY_REPORT', 'DECLARE_VACANCY'],
+  'recruiting-authority': [
+    'COMPOSE_SELECTION_COMMITTEE',
+    'RECORD_APPLICATIONS',
+    'RECORD_RECRUITMENT_DECISION',
+  ],
+  'the-party-itself': ['AMEND', 'SIGN', 'DENOUNCE'],
+  'payer-or-employer': ['RECORD_PAYMENT'],
 };
+
+/** Each event's acting roles, the operator first, then the parties' roles in the order above. */
+export const ACTS_BY_EVENT = Object.fromEntries(
+  EXTERNAL_EVENT_TYPES.map((type): [ExternalEventType, readonly ActingRole[]] => [
+    type,
+    [
+      'operator',
+      ...(Object.keys(EVENTS_BY_PARTY_ROLE) as Exclude<ActingRole, 'operator'>[]).filter((role) =>
+        EVENTS_BY_PARTY_ROLE[role].includes(type),
+      ),
+    ],
+  ]),
+) as Record<ExternalEventType, readonly ActingRole[]>;
 
 export const ACTING_ROLE_LABELS: Record<ActingRole, string> = {
   operator: 'opérateur',
