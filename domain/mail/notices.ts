@@ -1,4 +1,4 @@
-import { addDays, formatFrenchDate } from '../calendar/dates';
+import { addDays, formatFrenchDate, type CivilDate } from '../calendar/dates';
 import type { ConventionContext } from '../lifecycle/context';
 import { effectKey, type Effect, type NoticeEffect, type NoticeKind } from '../lifecycle/effects';
 import { signatoryPartyIds } from '../convention/completeness';
@@ -70,6 +70,11 @@ function noticeDetails(
     : null;
   const facts: Fact[] = [];
   const details: Record<string, unknown> = { term: termData };
+  /** A date the notice gives: in its details (null when there is none) and, when there is one, as a fact. */
+  const giveDate = (key: string, label: string, date: CivilDate | null | undefined) => {
+    details[key] = date ? dated(date) : null;
+    if (date) facts.push({ label, value: formatFrenchDate(date) });
+  };
   switch (notice) {
     case 'recruitment-decided': {
       const selected = context.recruitment.decision !== null;
@@ -120,9 +125,7 @@ function noticeDetails(
       break;
     }
     case 'vacancy':
-      details.vacantFrom = about.vacantFrom ? dated(about.vacantFrom) : null;
-      if (about.vacantFrom)
-        facts.push({ label: 'Poste vacant à compter du', value: formatFrenchDate(about.vacantFrom) });
+      giveDate('vacantFrom', 'Poste vacant à compter du', about.vacantFrom);
       break;
     case 'concertation-opened':
       if (term) {
@@ -134,26 +137,22 @@ function noticeDetails(
     case 'renewal-decided': {
       const renewal = context.renewal;
       details.decision = renewal?.decision ?? null;
-      details.decidedOn = renewal ? dated(renewal.decidedOn) : null;
-      if (renewal) facts.push({ label: 'Décision du', value: formatFrenchDate(renewal.decidedOn) });
+      giveDate('decidedOn', 'Décision du', renewal?.decidedOn);
       break;
     }
     case 'denounced': {
       const denunciation = context.denunciation;
-      details.by = denunciation ? organisations(context, [denunciation.partyId]) : null;
-      details.letterSentOn = denunciation ? dated(denunciation.letterSentOn) : null;
-      if (denunciation) {
-        facts.push({ label: 'Dénoncée par', value: organisations(context, [denunciation.partyId]) });
-        facts.push({ label: 'Lettre recommandée du', value: formatFrenchDate(denunciation.letterSentOn) });
-      }
+      const by = denunciation ? organisations(context, [denunciation.partyId]) : null;
+      details.by = by;
+      if (by) facts.push({ label: 'Dénoncée par', value: by });
+      giveDate('letterSentOn', 'Lettre recommandée du', denunciation?.letterSentOn);
       if (term) facts.push({ label: 'Fin de la convention', value: formatFrenchDate(term.endDate) });
       break;
     }
     case 'terminated': {
       const termination = context.termination;
       details.reason = termination?.reason ?? null;
-      details.on = termination ? dated(termination.on) : null;
-      if (termination) facts.push({ label: 'Fin le', value: formatFrenchDate(termination.on) });
+      giveDate('on', 'Fin le', termination?.on);
       // An end with lines still owed: the convention stays open until they are settled.
       const settling = termination?.closedOn === null;
       const open = settling
@@ -165,13 +164,10 @@ function noticeDetails(
     }
     case 'settled': {
       const termination = context.termination;
-      details.on = termination ? dated(termination.on) : null;
-      details.closedOn = termination?.closedOn ? dated(termination.closedOn) : null;
+      giveDate('on', 'Fin de la convention', termination?.on);
+      giveDate('closedOn', 'Dernière échéance soldée le', termination?.closedOn);
       const writtenOff = context.ledger.filter((item) => item.writeOff);
       details.writtenOff = writtenOff.map((item) => ledgerLabel(context, item.id));
-      if (termination) facts.push({ label: 'Fin de la convention', value: formatFrenchDate(termination.on) });
-      if (termination?.closedOn)
-        facts.push({ label: 'Dernière échéance soldée le', value: formatFrenchDate(termination.closedOn) });
       if (writtenOff.length > 0)
         facts.push({ label: 'Échéances closes sans paiement', value: String(writtenOff.length) });
       break;
