@@ -1,6 +1,6 @@
 import type { ActivityReport } from './activity';
 import type { DeadlinesReport } from './deadlines';
-import { LEDGER_STATUS_LABELS, LEDGER_STATUSES, type FinancingReport } from './financing';
+import { LEDGER_STATUS_LABELS, LEDGER_STATUSES, type FinancingReport, type StatusFigures } from './financing';
 
 /**
  * Each report as flat tables: the columns of its CSV files, in order, with their French headers and
@@ -37,6 +37,25 @@ const placeColumns = <Row extends Placed>(): Column<Row>[] => [
   col('Département', 'text', (r) => r.place.name),
 ];
 
+type Named = { conventionId: string; title: string };
+const conventionColumns = <Row extends Named>(): Column<Row>[] => [
+  col('Convention', 'text', (r) => r.conventionId),
+  col('Intitulé', 'text', (r) => r.title),
+];
+
+/** The ledger lines falling due and their planned amount, in the years' and the forecast's tables. */
+type Due = { lines: number; plannedEur: number | null };
+const dueColumns = <Row extends Due>(): Column<Row>[] => [
+  col('Lignes dues', 'integer', (r) => r.lines),
+  col('Montant prévu (€)', 'euros', (r) => r.plannedEur),
+];
+
+/** A count of ledger lines and their amount: "Lignes <what>", "Montant <what> (€)". */
+const linesAndAmount = <Row>(what: string, figures: (row: Row) => StatusFigures): Column<Row>[] => [
+  col(`Lignes ${what}`, 'integer', (r) => figures(r).lines),
+  col(`Montant ${what} (€)`, 'euros', (r) => figures(r).eur),
+];
+
 export const FINANCING_TABLES = ['annees', 'previsions', 'suspensions', 'fins-de-periode'] as const;
 export type FinancingTableName = (typeof FINANCING_TABLES)[number];
 
@@ -44,7 +63,7 @@ export function financingTables(report: FinancingReport): Record<FinancingTableN
   type Year = FinancingReport['rows'][number];
   type Forecast = FinancingReport['forecast']['rows'][number];
   type Suspended = FinancingReport['suspended'][number];
-  type SuspendedLine = Suspended['lines'][number] & { convention: Suspended };
+  type SuspendedLine = Suspended['lines'][number] & Omit<Suspended, 'lines'>;
   type Ending = FinancingReport['endingTerms'][number];
   const years: Table<Year> = {
     name: 'annees',
@@ -54,13 +73,11 @@ export function financingTables(report: FinancingReport): Record<FinancingTableN
       ...placeColumns<Year>(),
       col('Payeur', 'text', (r) => r.payerLabel),
       col('Conventions', 'integer', (r) => r.conventions),
-      col('Lignes dues', 'integer', (r) => r.lines),
-      col('Montant prévu (€)', 'euros', (r) => r.plannedEur),
+      ...dueColumns<Year>(),
       col('Total des paiements enregistrés (€)', 'euros', (r) => r.paidEur),
-      ...LEDGER_STATUSES.flatMap((status) => [
-        col<Year>(`Lignes ${LEDGER_STATUS_LABELS[status]}`, 'integer', (r) => r.byStatus[status].lines),
-        col<Year>(`Montant ${LEDGER_STATUS_LABELS[status]} (€)`, 'euros', (r) => r.byStatus[status].eur),
-      ]),
+      ...LEDGER_STATUSES.flatMap((status) =>
+        linesAndAmount<Year>(LEDGER_STATUS_LABELS[status], (r) => r.byStatus[status]),
+      ),
     ],
     rows: report.rows,
   };
@@ -71,11 +88,12 @@ export function financingTables(report: FinancingReport): Record<FinancingTableN
       col('Mois', 'month', (r) => r.month),
       ...placeColumns<Forecast>(),
       col('Payeur', 'text', (r) => r.payerLabel),
-      col('Lignes dues', 'integer', (r) => r.lines),
-      col('Montant prévu (€)', 'euros', (r) => r.plannedEur),
+      ...dueColumns<Forecast>(),
       col('Reste à verser (€)', 'euros', (r) => r.remainingEur),
-      col('Lignes des reconductions décidées', 'integer', (r) => r.renewalLines),
-      col('Montant des reconductions décidées (€)', 'euros', (r) => r.renewalEur),
+      ...linesAndAmount<Forecast>('des reconductions décidées', (r) => ({
+        lines: r.renewalLines,
+        eur: r.renewalEur,
+      })),
     ],
     rows: report.forecast.rows,
   };
@@ -83,25 +101,22 @@ export function financingTables(report: FinancingReport): Record<FinancingTableN
     name: 'suspensions',
     title: 'Conventions suspendues et lignes non versées',
     columns: [
-      col('Convention', 'text', (r) => r.convention.conventionId),
-      col('Intitulé', 'text', (r) => r.convention.title),
-      col('Code département', 'text', (r) => r.convention.place.code ?? ''),
-      col('Département', 'text', (r) => r.convention.place.name),
-      col('Suspendue depuis', 'date', (r) => r.convention.since),
+      ...conventionColumns<SuspendedLine>(),
+      ...placeColumns<SuspendedLine>(),
+      col('Suspendue depuis', 'date', (r) => r.since),
       col('Ligne', 'text', (r) => r.label),
       col('Payeur', 'text', (r) => r.payer),
       col('Échéance', 'date', (r) => r.dueDate),
       col('Non-versement constaté le', 'date', (r) => r.notedOn),
       col('Reste dû (€)', 'euros', (r) => r.outstandingEur),
     ],
-    rows: report.suspended.flatMap((convention) => convention.lines.map((l) => ({ ...l, convention }))),
+    rows: report.suspended.flatMap(({ lines, ...convention }) => lines.map((l) => ({ ...l, ...convention }))),
   };
   const ending: Table<Ending> = {
     name: 'fins-de-periode',
     title: 'Périodes qui s’achèvent dans les douze mois',
     columns: [
-      col('Convention', 'text', (r) => r.conventionId),
-      col('Intitulé', 'text', (r) => r.title),
+      ...conventionColumns<Ending>(),
       ...placeColumns<Ending>(),
       col('Période', 'integer', (r) => r.term),
       col('Fin de la période', 'date', (r) => r.endDate),
@@ -130,8 +145,7 @@ export function deadlinesTable(report: DeadlinesReport): Table {
       col('Jours restants', 'integer', (r) => r.daysLeft),
       col('En retard', 'boolean', (r) => r.overdue),
       ...placeColumns<Row>(),
-      col('Convention', 'text', (r) => r.conventionId),
-      col('Intitulé', 'text', (r) => r.title),
+      ...conventionColumns<Row>(),
       col('Phase', 'text', (r) => r.phaseLabel),
       col('Type d’échéance', 'text', (r) => r.kindLabel),
       col('Libellé', 'text', (r) => r.label),
