@@ -1,11 +1,25 @@
+import { z } from 'zod';
 import type { ActivityReport } from './activity';
 import type { DeadlinesReport } from './deadlines';
-import { LEDGER_STATUS_LABELS, LEDGER_STATUSES, type FinancingReport, type StatusFigures } from './financing';
+import type { LedgerStatus } from '../lifecycle/term';
+import { LEDGER_STATUS_LABELS, LEDGER_STATUSES, type FinancingReport } from './financing';
+import {
+  activityRowSchema,
+  deadlineRowSchema,
+  endingTermSchema,
+  financingRowSchema,
+  forecastRowSchema,
+  month,
+  suspendedConventionSchema,
+  unpaidLineSchema,
+} from './schemas';
 
 /**
  * Each report as flat tables: the columns of its CSV files, in order, with their French headers and
- * the kind of value each holds (which decides how a spreadsheet reads it). The same tables feed the
- * CLI and docs/reports.md, which a test keeps in step with them.
+ * the kind of value each holds (which decides how a spreadsheet reads it). A column is a field of the
+ * report's answer, and its kind is read from that field's schema (schemas.ts), the one the API's JSON
+ * is checked against. The same tables feed the CLI and docs/reports.md, which a test keeps in step
+ * with them.
  */
 
 export type CellType = 'text' | 'integer' | 'euros' | 'date' | 'month' | 'boolean';
@@ -31,100 +45,118 @@ const col = <Row>(header: string, type: CellType, value: (row: Row) => Cell): Co
   value,
 });
 
-type Placed = { place: { code: string | null; name: string } };
-const placeColumns = <Row extends Placed>(): Column<Row>[] => [
-  col('Code département', 'text', (r) => r.place.code ?? ''),
-  col('Département', 'text', (r) => r.place.name),
-];
+/** The kind of a cell, read from the report's schema of its field (schemas.ts). */
+function cellTypeOf(field: z.ZodType): CellType {
+  const inner = field instanceof z.ZodNullable ? (field.unwrap() as z.ZodType) : field;
+  if (inner instanceof z.ZodBoolean) return 'boolean';
+  if (inner instanceof z.ZodNumber) return inner.isInt ? 'integer' : 'euros';
+  if (inner === month) return 'month';
+  if (z.globalRegistry.get(inner)?.format === 'date') return 'date';
+  return 'text';
+}
 
-type Named = { conventionId: string; title: string };
-const conventionColumns = <Row extends Named>(): Column<Row>[] => [
-  col('Convention', 'text', (r) => r.conventionId),
-  col('Intitulé', 'text', (r) => r.title),
-];
+/** A table's fields, in the order of its columns: each field's header, or the headers of its own fields. */
+type Headers<T> = {
+  [K in keyof T]?: NonNullable<T[K]> extends Cell
+    ? string
+    : NonNullable<T[K]> extends readonly unknown[]
+      ? never
+      : Headers<NonNullable<T[K]>>;
+};
 
-/** The ledger lines falling due and their planned amount, in the years' and the forecast's tables. */
-type Due = { lines: number; plannedEur: number | null };
-const dueColumns = <Row extends Due>(): Column<Row>[] => [
-  col('Lignes dues', 'integer', (r) => r.lines),
-  col('Montant prévu (€)', 'euros', (r) => r.plannedEur),
-];
+/** The columns of the fields `headers` names, in its order, each of the kind its schema gives. */
+function columns<S extends z.ZodObject>(schema: S, headers: Headers<z.output<S>>): Column<z.output<S>>[] {
+  const out: Column<z.output<S>>[] = [];
+  const walk = (object: z.ZodObject, named: object, read: (row: z.output<S>) => unknown) => {
+    for (const [key, header] of Object.entries(named) as [string, string | object][]) {
+      const field = object.shape[key] as z.ZodType | undefined;
+      if (!field) throw new Error(`no field "${key}" in the report's schema`);
+      const value = (row: z.output<S>) => (read(row) as Record<string, unknown> | null)?.[key];
+      if (typeof header === 'string')
+        out.push({ header, type: cellTypeOf(field), value: (row) => (value(row) ?? null) as Cell });
+      else walk(field as z.ZodObject, header, value);
+    }
+  };
+  walk(schema, headers, (row) => row);
+  return out;
+}
 
-/** A count of ledger lines and their amount: "Lignes <what>", "Montant <what> (€)". */
-const linesAndAmount = <Row>(what: string, figures: (row: Row) => StatusFigures): Column<Row>[] => [
-  col(`Lignes ${what}`, 'integer', (r) => figures(r).lines),
-  col(`Montant ${what} (€)`, 'euros', (r) => figures(r).eur),
-];
+const PLACE = { code: 'Code département', name: 'Département' } as const;
+/** The two columns of each status: "Lignes <status>", "Montant <status> (€)". */
+const BY_STATUS = Object.fromEntries(
+  LEDGER_STATUSES.map((status) => [
+    status,
+    { lines: `Lignes ${LEDGER_STATUS_LABELS[status]}`, eur: `Montant ${LEDGER_STATUS_LABELS[status]} (€)` },
+  ]),
+) as Record<LedgerStatus, { lines: string; eur: string }>;
 
 export const FINANCING_TABLES = ['annees', 'previsions', 'suspensions', 'fins-de-periode'] as const;
 export type FinancingTableName = (typeof FINANCING_TABLES)[number];
 
+/** A row of the suspensions' table: an unpaid line with the fields of its convention. */
+const suspendedLineSchema = suspendedConventionSchema.omit({ lines: true }).extend(unpaidLineSchema.shape);
+
 export function financingTables(report: FinancingReport): Record<FinancingTableName, Table> {
-  type Year = FinancingReport['rows'][number];
-  type Forecast = FinancingReport['forecast']['rows'][number];
-  type Suspended = FinancingReport['suspended'][number];
-  type SuspendedLine = Suspended['lines'][number] & Omit<Suspended, 'lines'>;
-  type Ending = FinancingReport['endingTerms'][number];
-  const years: Table<Year> = {
+  const years: Table<z.output<typeof financingRowSchema>> = {
     name: 'annees',
     title: 'Financement par année civile, département et payeur',
-    columns: [
-      col('Année', 'integer', (r) => r.year),
-      ...placeColumns<Year>(),
-      col('Payeur', 'text', (r) => r.payerLabel),
-      col('Conventions', 'integer', (r) => r.conventions),
-      ...dueColumns<Year>(),
-      col('Total des paiements enregistrés (€)', 'euros', (r) => r.paidEur),
-      ...LEDGER_STATUSES.flatMap((status) =>
-        linesAndAmount<Year>(LEDGER_STATUS_LABELS[status], (r) => r.byStatus[status]),
-      ),
-    ],
+    columns: columns(financingRowSchema, {
+      year: 'Année',
+      place: PLACE,
+      payerLabel: 'Payeur',
+      conventions: 'Conventions',
+      lines: 'Lignes dues',
+      plannedEur: 'Montant prévu (€)',
+      paidEur: 'Total des paiements enregistrés (€)',
+      byStatus: BY_STATUS,
+    }),
     rows: report.rows,
   };
-  const forecast: Table<Forecast> = {
+  const forecast: Table<z.output<typeof forecastRowSchema>> = {
     name: 'previsions',
     title: 'Prévision des douze prochains mois',
-    columns: [
-      col('Mois', 'month', (r) => r.month),
-      ...placeColumns<Forecast>(),
-      col('Payeur', 'text', (r) => r.payerLabel),
-      ...dueColumns<Forecast>(),
-      col('Reste à verser (€)', 'euros', (r) => r.remainingEur),
-      ...linesAndAmount<Forecast>('des reconductions décidées', (r) => ({
-        lines: r.renewalLines,
-        eur: r.renewalEur,
-      })),
-    ],
+    columns: columns(forecastRowSchema, {
+      month: 'Mois',
+      place: PLACE,
+      payerLabel: 'Payeur',
+      lines: 'Lignes dues',
+      plannedEur: 'Montant prévu (€)',
+      remainingEur: 'Reste à verser (€)',
+      renewalLines: 'Lignes des reconductions décidées',
+      renewalEur: 'Montant des reconductions décidées (€)',
+    }),
     rows: report.forecast.rows,
   };
-  const suspended: Table<SuspendedLine> = {
+  const suspended: Table<z.output<typeof suspendedLineSchema>> = {
     name: 'suspensions',
     title: 'Conventions suspendues et lignes non versées',
-    columns: [
-      ...conventionColumns<SuspendedLine>(),
-      ...placeColumns<SuspendedLine>(),
-      col('Suspendue depuis', 'date', (r) => r.since),
-      col('Ligne', 'text', (r) => r.label),
-      col('Payeur', 'text', (r) => r.payer),
-      col('Échéance', 'date', (r) => r.dueDate),
-      col('Non-versement constaté le', 'date', (r) => r.notedOn),
-      col('Reste dû (€)', 'euros', (r) => r.outstandingEur),
-    ],
+    columns: columns(suspendedLineSchema, {
+      conventionId: 'Convention',
+      title: 'Intitulé',
+      place: PLACE,
+      since: 'Suspendue depuis',
+      label: 'Ligne',
+      payer: 'Payeur',
+      dueDate: 'Échéance',
+      notedOn: 'Non-versement constaté le',
+      outstandingEur: 'Reste dû (€)',
+    }),
     rows: report.suspended.flatMap(({ lines, ...convention }) => lines.map((l) => ({ ...l, ...convention }))),
   };
-  const ending: Table<Ending> = {
+  const ending: Table<z.output<typeof endingTermSchema>> = {
     name: 'fins-de-periode',
     title: 'Périodes qui s’achèvent dans les douze mois',
-    columns: [
-      ...conventionColumns<Ending>(),
-      ...placeColumns<Ending>(),
-      col('Période', 'integer', (r) => r.term),
-      col('Fin de la période', 'date', (r) => r.endDate),
-      col('Reconduction', 'text', (r) => r.renewalLabel),
-      col('Décision ou lettre du', 'date', (r) => r.decidedOn),
-      col('Participation annuelle de l’État (€)', 'euros', (r) => r.stateAnnualEur),
-      col('Cofinancements annuels (€)', 'euros', (r) => r.coFinancersAnnualEur),
-    ],
+    columns: columns(endingTermSchema, {
+      conventionId: 'Convention',
+      title: 'Intitulé',
+      place: PLACE,
+      term: 'Période',
+      endDate: 'Fin de la période',
+      renewalLabel: 'Reconduction',
+      decidedOn: 'Décision ou lettre du',
+      stateAnnualEur: 'Participation annuelle de l’État (€)',
+      coFinancersAnnualEur: 'Cofinancements annuels (€)',
+    }),
     rows: report.endingTerms,
   };
   return {
@@ -136,19 +168,21 @@ export function financingTables(report: FinancingReport): Record<FinancingTableN
 }
 
 export function deadlinesTable(report: DeadlinesReport): Table {
-  type Row = DeadlinesReport['rows'][number];
-  const table: Table<Row> = {
+  const table: Table<z.output<typeof deadlineRowSchema>> = {
     name: 'echeances',
     title: `Échéances en retard ou dans les ${report.days} jours`,
     columns: [
-      col('Échéance', 'date', (r) => r.dueDate),
-      col('Jours restants', 'integer', (r) => r.daysLeft),
-      col('En retard', 'boolean', (r) => r.overdue),
-      ...placeColumns<Row>(),
-      ...conventionColumns<Row>(),
-      col('Phase', 'text', (r) => r.phaseLabel),
-      col('Type d’échéance', 'text', (r) => r.kindLabel),
-      col('Libellé', 'text', (r) => r.label),
+      ...columns(deadlineRowSchema, {
+        dueDate: 'Échéance',
+        daysLeft: 'Jours restants',
+        overdue: 'En retard',
+        place: PLACE,
+        conventionId: 'Convention',
+        title: 'Intitulé',
+        phaseLabel: 'Phase',
+        kindLabel: 'Type d’échéance',
+        label: 'Libellé',
+      }),
       col('Qui doit agir', 'text', (r) =>
         r.actors
           .map((a) => (a.roleLabel ? `${a.organisation} (${a.roleLabel})` : a.organisation))
@@ -162,22 +196,27 @@ export function deadlinesTable(report: DeadlinesReport): Table {
 
 /** One row per year and place; one column per indicator found, after the counts of reports. */
 export function activityTable(report: ActivityReport): Table {
-  type Row = ActivityReport['rows'][number];
-  const table: Table<Row> = {
+  const table: Table<z.output<typeof activityRowSchema>> = {
     name: 'activite',
     title: 'Bilans d’activité par année civile et département',
     columns: [
-      col('Année', 'integer', (r) => r.year),
-      ...placeColumns<Row>(),
-      col('Conventions', 'integer', (r) => r.conventions),
-      col('Bilans attendus', 'integer', (r) => r.expected),
-      col('Bilans reçus', 'integer', (r) => r.received),
-      col('Bilans en retard', 'integer', (r) => r.late),
-      col('Bilans pas encore dus', 'integer', (r) => r.notDueYet),
-      col('Dont poste vacant une partie de l’année', 'integer', (r) => r.vacantPartOfYear),
-      col('Dont poste vacant toute l’année', 'integer', (r) => r.vacantWholeYear),
+      ...columns(activityRowSchema, {
+        year: 'Année',
+        place: PLACE,
+        conventions: 'Conventions',
+        expected: 'Bilans attendus',
+        received: 'Bilans reçus',
+        late: 'Bilans en retard',
+        notDueYet: 'Bilans pas encore dus',
+        vacantPartOfYear: 'Dont poste vacant une partie de l’année',
+        vacantWholeYear: 'Dont poste vacant toute l’année',
+      }),
       ...report.indicators.map((indicator) =>
-        col<Row>(indicator, 'integer', (r) => r.indicators[indicator]?.total ?? 0),
+        col<z.output<typeof activityRowSchema>>(
+          indicator,
+          'integer',
+          (r) => r.indicators[indicator]?.total ?? 0,
+        ),
       ),
     ],
     rows: report.rows,

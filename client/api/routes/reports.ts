@@ -10,7 +10,11 @@ import { principalOf, type ApiInstance, type RouteContext } from '../context';
 import { ApiProblem } from '../problem';
 import { activityQuerySchema, deadlinesQuerySchema, financingQuerySchema } from '../schemas';
 import { problems } from './docs';
-import { activityReportSchema, deadlinesReportSchema, financingReportSchema } from './report-docs';
+import {
+  activityReportSchema,
+  deadlinesReportSchema,
+  financingReportSchema,
+} from '../../../domain/reports/schemas';
 
 /**
  * The national view: `GET /reports/financing`, `/reports/deadlines`, `/reports/activity`, in JSON

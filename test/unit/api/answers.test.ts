@@ -10,7 +10,7 @@ import {
   activityReportSchema,
   deadlinesReportSchema,
   financingReportSchema,
-} from '../../../client/api/routes/report-docs';
+} from '../../../domain/reports/schemas';
 import { conventionStateSchema, ledgerItemSchema } from '../../../client/api/schemas';
 import type { Freshness } from '../../../client/reports/service';
 import { conventionCreate } from '../../support/fixtures';
