@@ -196,7 +196,8 @@ export function deadlinesTable(report: DeadlinesReport): Table {
 
 /** One row per year and place; one column per indicator found, after the counts of reports. */
 export function activityTable(report: ActivityReport): Table {
-  const table: Table<z.output<typeof activityRowSchema>> = {
+  type Row = z.output<typeof activityRowSchema>;
+  const table: Table<Row> = {
     name: 'activite',
     title: 'Bilans d’activité par année civile et département',
     columns: [
@@ -212,11 +213,7 @@ export function activityTable(report: ActivityReport): Table {
         vacantWholeYear: 'Dont poste vacant toute l’année',
       }),
       ...report.indicators.map((indicator) =>
-        col<z.output<typeof activityRowSchema>>(
-          indicator,
-          'integer',
-          (r) => r.indicators[indicator]?.total ?? 0,
-        ),
+        col<Row>(indicator, 'integer', (r) => r.indicators[indicator]?.total ?? 0),
       ),
     ],
     rows: report.rows,
