@@ -151,7 +151,8 @@ async function seedOne(stack: DevStack, i: number): Promise<number> {
   for (const line of state.ledger) {
     if (compareDates(line.dueDate, payUntil) > 0) continue;
     if (i % 23 === 0 && line.kind === 'co-financing') {
-      await send('RECORD_NON_PAYMENT', { itemId: line.id, notedOn: line.dueDate });
+      // A non-payment is noted on the day after the line falls due at the earliest.
+      await send('RECORD_NON_PAYMENT', { itemId: line.id, notedOn: addDays(line.dueDate, 1) });
       continue;
     }
     await send('RECORD_PAYMENT', {
