@@ -17,21 +17,15 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { ConventionActivities } from '../activities';
-import { decide, isTerminated, newConvention, persist, tick } from '../domain/lifecycle/decide';
+import { newConvention, persist } from '../domain/lifecycle/decide';
 import type { LifecycleBehaviour } from '../domain/lifecycle/behaviour';
-import type { ExternalEvent } from '../domain/lifecycle/events';
 import { phaseOf } from '../domain/lifecycle/phase';
 import type { Refusal } from '../domain/lifecycle/refusal';
 import type { MailOutcome, MailRequest } from '../domain/mail/mail-request';
 import type { MailBehaviour } from '../domain/mail/notices';
 import { currentDetails, searchAttributeValues, type SearchAttributeValues } from '../domain/presentation';
 import { ConventionRuntime, firstCarriedState, type Due } from '../domain/runtime/convention-runtime';
-import {
-  eventRequestSchema,
-  shapeRefusal,
-  webhookSubscriptionSchema,
-  webhookUnsubscriptionSchema,
-} from '../domain/runtime/requests';
+import { shapeRefusal, webhookUnsubscriptionSchema } from '../domain/runtime/requests';
 import type { Wake } from '../domain/reminders/plan';
 import {
   applyEventUpdate,
@@ -155,15 +149,6 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     renders.renderPending();
   };
 
-  // The line a payment, a non-payment or a write-off is about, for the receivers of the change.
-  const ledgerItemOf = (payload: unknown): string | undefined => {
-    const itemId = (payload as { itemId?: unknown } | null)?.itemId;
-    return typeof itemId === 'string' ? itemId : undefined;
-  };
-
-  const toEvent = (request: EventRequest): ExternalEvent =>
-    ({ type: request.type, payload: request.payload, actor: request.actor, at: Date.now() }) as ExternalEvent;
-
   /** The answer given before to the same request (its idempotency key); a key reused otherwise is refused. */
   const knownRequest = (request: EventRequest): EventResult | undefined => {
     const answer = runtime.answered(request);
@@ -179,77 +164,29 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     async (request: EventRequest): Promise<EventResult> => {
       const known = knownRequest(request);
       if (known) return { ...known, replayed: true };
-      let event = toEvent(request);
-      if (runtime.bindsDocument(request, Date.now())) {
-        // A SIGN binds to the current version's hash: wait for the worker to have rendered it.
-        let check = runtime.documentCheck(request);
-        if (check.status === 'pending') {
-          renders.renderPending();
-          await condition(() => runtime.documentCheck(request).status !== 'pending');
-          check = runtime.documentCheck(request);
-        }
-        if (check.status === 'refused')
-          throw refusalFailure({ ...check.refusal, phase: phaseOf(runtime.snapshot) });
-        if (check.status === 'ok') {
-          const payload = request.payload as Record<string, unknown>;
-          event = {
-            ...toEvent(request),
-            payload: {
-              ...payload,
-              documentVersion: payload.documentVersion ?? check.version,
-              documentSha256: payload.documentSha256 ?? check.sha256,
-            },
-          } as ExternalEvent;
-        }
+      // A SIGN binds to the current version's hash: wait for the worker to have rendered it.
+      let check = runtime.bindsDocument(request, Date.now()) ? runtime.documentCheck(request) : null;
+      if (check?.status === 'pending') {
+        renders.renderPending();
+        await condition(() => runtime.documentCheck(request).status !== 'pending');
+        check = runtime.documentCheck(request);
       }
+      if (check?.status === 'refused')
+        throw refusalFailure({ ...check.refusal, phase: phaseOf(runtime.snapshot) });
       const now = Date.now();
       advanceClock(now);
       // The validator judged the request by today's rules; replayed, it was accepted under its own.
-      const previous = runtime.snapshot;
-      const decision = runtime.apply({ ...event, at: now }, 'recorded');
-      if (!decision.ok) throw refusalFailure(decision.refusal);
-      runtime.recordChange(previous, request.type, now, ledgerItemOf(request.payload));
+      const accepted = runtime.accept(request, now, check);
+      if ('refusal' in accepted) throw refusalFailure(accepted.refusal);
       changed = true;
       reconcileDocuments(now);
-      const result: EventResult = {
-        conventionId: runtime.snapshot.context.conventionId,
-        event: request.type,
-        phase: phaseOf(runtime.snapshot),
-        term: runtime.snapshot.context.term?.number ?? 0,
-        appliedAt: now,
-        replayed: false,
-      };
-      runtime.remember(request, result, now);
-      return result;
+      return accepted.result;
     },
     {
       // Synchronous: refuses, without touching the history, what the convention cannot accept.
       validator: (request: EventRequest) => {
-        const malformed = shapeRefusal(eventRequestSchema, request);
-        if (malformed) throw refusalFailure(malformed);
-        if (knownRequest(request)) return;
-        if (isTerminated(runtime.snapshot))
-          throw refusalFailure({ code: 'refused', message: 'la convention est terminée' });
-        if (runtime.bindsDocument(request, Date.now())) {
-          const check = runtime.documentCheck(request);
-          if (check.status === 'refused')
-            throw refusalFailure({ ...check.refusal, phase: phaseOf(runtime.snapshot) });
-          // Accepted, the SIGN would wait for the rendering, and the main loop with it: refused for
-          // now instead (the client library asks again until the text has its hash).
-          if (check.status === 'pending')
-            throw refusalFailure({
-              code: 'not_ready',
-              field: 'documentVersion',
-              message: `la version ${check.version} du document est en cours de rendu: réessayez dans quelques secondes`,
-              phase: phaseOf(runtime.snapshot),
-            });
-        }
-        const decision = decide(
-          tick(runtime.snapshot, Date.now(), applying).snapshot,
-          toEvent(request),
-          validating,
-        );
-        if (!decision.ok) throw refusalFailure(decision.refusal);
+        const refusal = runtime.refusalOfRequest(request, Date.now(), validating);
+        if (refusal) throw refusalFailure(refusal);
       },
     },
   );
@@ -262,10 +199,8 @@ export async function conventionWorkflow(input: ConventionWorkflowInput): Promis
     },
     {
       validator: (request: SubscribeWebhookRequest) => {
-        const malformed = shapeRefusal(webhookSubscriptionSchema, request);
-        if (malformed) throw refusalFailure(malformed);
-        if (runtime.webhooks.length >= 20 && !runtime.webhooks.some((w) => w.id === request.id))
-          throw refusalFailure({ code: 'refused', message: '20 abonnements au plus par convention' });
+        const refusal = runtime.refusalOfSubscription(request);
+        if (refusal) throw refusalFailure(refusal);
       },
     },
   );

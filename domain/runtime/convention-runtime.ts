@@ -40,6 +40,9 @@ import type {
   SubscribeWebhookRequest,
   WebhookSubscription,
 } from '../temporal-contract';
+import { eventRequestSchema, shapeRefusal, webhookSubscriptionSchema } from './requests';
+
+const MAX_SUBSCRIPTIONS = 20;
 
 /** Keys are kept seven years, two full terms: a repeat after a renewal still gets its first answer. */
 const IDEMPOTENCY_RETENTION_MS = 7 * 366 * 24 * 3600 * 1000;
@@ -215,6 +218,66 @@ export class ConventionRuntime {
     return true;
   }
 
+  /**
+   * Why a request is refused before it touches the history (the update's validator), judged at `now`
+   * by the rules `lifecycle` names: its shape, a key used for another request, an ended convention,
+   * a SIGN that names another text or one still rendering, then the rules. Null: accepted, or the
+   * repeat of a request already answered (it gets its first answer).
+   */
+  refusalOfRequest(request: EventRequest, now: number, lifecycle: LifecycleBehaviour): Refusal | null {
+    const malformed = shapeRefusal(eventRequestSchema, request);
+    if (malformed) return malformed;
+    const answer = this.answered(request);
+    if (answer) return 'conflict' in answer ? answer.conflict : null;
+    if (isTerminated(this.snapshot)) return { code: 'refused', message: 'la convention est terminée' };
+    if (this.bindsDocument(request, now)) {
+      const check = this.documentCheck(request);
+      if (check.status === 'refused') return { ...check.refusal, phase: phaseOf(this.snapshot) };
+      // Accepted, the SIGN would wait for the rendering, and the workflow's loop with it: refused for
+      // now instead (the client library asks again until the text has its hash).
+      if (check.status === 'pending')
+        return {
+          code: 'not_ready',
+          field: 'documentVersion',
+          message: `la version ${check.version} du document est en cours de rendu: réessayez dans quelques secondes`,
+          phase: phaseOf(this.snapshot),
+        };
+    }
+    const decision = decide(
+      tick(this.snapshot, now, this.behaviour.lifecycle).snapshot,
+      eventOf(request, now),
+      lifecycle,
+    );
+    return decision.ok ? null : decision.refusal;
+  }
+
+  /**
+   * A request the validator accepted, applied at `now` (the clock advanced first) under the rules
+   * it was accepted by when it was recorded; a SIGN carries the version and hash of the text it
+   * binds to (`check`). Its change goes to the subscribers and its answer is kept for its repeats.
+   */
+  accept(
+    request: EventRequest,
+    now: number,
+    check: DocumentCheck | null,
+  ): { result: EventResult } | { refusal: Refusal } {
+    const previous = this.snapshot;
+    const event = eventOf(request, now);
+    const decision = this.apply(check?.status === 'ok' ? boundTo(event, check) : event, 'recorded');
+    if (!decision.ok) return { refusal: decision.refusal };
+    this.recordChange(previous, request.type, now, ledgerItemOf(request.payload));
+    const result: EventResult = {
+      conventionId: this.snapshot.context.conventionId,
+      event: request.type,
+      phase: phaseOf(this.snapshot),
+      term: this.snapshot.context.term?.number ?? 0,
+      appliedAt: now,
+      replayed: false,
+    };
+    this.remember(request, result, now);
+    return { result };
+  }
+
   /** The answer already given to this request, or the conflict of a key used for another one. */
   answered(request: EventRequest): { result: EventResult } | { conflict: Refusal } | null {
     if (!request.idempotencyKey) return null;
@@ -259,6 +322,15 @@ export class ConventionRuntime {
     return this.pendingChanges.splice(0);
   }
 
+  /** Why a subscription is refused (the update's validator): its shape, or twenty already. */
+  refusalOfSubscription(request: SubscribeWebhookRequest): Refusal | null {
+    const malformed = shapeRefusal(webhookSubscriptionSchema, request);
+    if (malformed) return malformed;
+    if (this.webhooks.length >= MAX_SUBSCRIPTIONS && !this.webhooks.some((w) => w.id === request.id))
+      return { code: 'refused', message: `${MAX_SUBSCRIPTIONS} abonnements au plus par convention` };
+    return null;
+  }
+
   subscribe(request: SubscribeWebhookRequest, at: number): void {
     const existing = this.webhooks.findIndex((w) => w.id === request.id);
     const subscription = { ...request, createdAt: at };
@@ -290,7 +362,7 @@ export class ConventionRuntime {
   }
 
   /** How what a SIGN names of the document (version, hash) stands against the versions of the text. */
-  documentCheck(request: EventRequest): ReturnType<typeof checkSignedDocument> {
+  documentCheck(request: EventRequest): DocumentCheck {
     return checkSignedDocument(this.documents, claimOf(request.payload));
   }
 
@@ -337,6 +409,31 @@ export class ConventionRuntime {
       Object.entries(this.sentMessages).filter(([id]) => !before.some((prefix) => id.startsWith(prefix))),
     );
   }
+}
+
+type DocumentCheck = ReturnType<typeof checkSignedDocument>;
+
+function eventOf(request: EventRequest, at: number): ExternalEvent {
+  return { type: request.type, payload: request.payload, actor: request.actor, at } as ExternalEvent;
+}
+
+/** A SIGN with the version and hash of the text it binds to, unless it names them itself. */
+function boundTo(event: ExternalEvent, check: Extract<DocumentCheck, { status: 'ok' }>): ExternalEvent {
+  const payload = event.payload as Record<string, unknown>;
+  return {
+    ...event,
+    payload: {
+      ...payload,
+      documentVersion: payload.documentVersion ?? check.version,
+      documentSha256: payload.documentSha256 ?? check.sha256,
+    },
+  } as ExternalEvent;
+}
+
+/** The line a payment, a non-payment or a write-off is about, for the receivers of the change. */
+function ledgerItemOf(payload: unknown): string | undefined {
+  const itemId = (payload as { itemId?: unknown } | null)?.itemId;
+  return typeof itemId === 'string' ? itemId : undefined;
 }
 
 /** What a SIGN names of the document it signs; a value of the wrong type is left to the schema. */

@@ -88,3 +88,75 @@ test('sent messages are carried while they can be planned again: the previous te
   r.snapshot = { ...r.snapshot, context: { ...context, term: { ...context.term!, number: 3 } } };
   expect(Object.keys(r.carry(at).sentMessages).sort()).toEqual([inTerm(10), inTerm(2), inTerm(3)].sort());
 });
+
+describe('what the update validators refuse, and what an accepted request does', () => {
+  const today = { termEdges: true, termEdgeRefusals: true };
+
+  test('a malformed request, a key used for another request, then the rules; a repeat is let through', () => {
+    const r = fresh();
+    expect(r.refusalOfRequest({ ...submit, idempotencyKey: 'é' }, at, today)).toMatchObject({
+      code: 'invalid',
+      field: 'idempotencyKey',
+    });
+    expect(r.refusalOfRequest(submit, at, today)).toBeNull();
+    const accepted = r.accept(submit, at, null);
+    expect(accepted).toEqual({ result: result(r) });
+    expect(phaseOf(r.snapshot)).toBe('recruitment');
+    // The same request again gets its answer from the workflow: nothing to refuse.
+    expect(r.refusalOfRequest(submit, at, today)).toBeNull();
+    expect(r.refusalOfRequest({ ...submit, payload: { other: 1 } }, at, today)).toMatchObject({
+      code: 'conflict',
+      field: 'Idempotency-Key',
+    });
+    // Another submission, under a new key: the rules refuse it, and nothing changes.
+    const again = { ...submit, idempotencyKey: 'cle-0002' };
+    const refusal = r.refusalOfRequest(again, at, today);
+    expect(refusal).not.toBeNull();
+    const before = r.snapshot;
+    expect(r.accept(again, at, null)).toEqual({ refusal });
+    expect(r.snapshot).toBe(before);
+    expect(r.answered(again)).toBeNull();
+  });
+
+  test('an ended convention refuses every new request', () => {
+    const r = fresh();
+    r.accept({ type: 'ABANDON', payload: { reason: 'projet abandonné' }, actor: OPERATOR }, at, null);
+    expect(r.refusalOfRequest({ ...submit, idempotencyKey: 'cle-0003' }, at, today)).toEqual({
+      code: 'refused',
+      message: 'la convention est terminée',
+    });
+  });
+
+  test('a subscription is checked before it is kept; an accepted change goes to the subscribers', () => {
+    const r = fresh();
+    const subscription = {
+      id: 'wh-0123456789abcdef',
+      url: 'https://example.org/h',
+      secret: 'x'.repeat(32),
+      client: null,
+    };
+    expect(r.refusalOfSubscription(subscription)).toBeNull();
+    expect(r.refusalOfSubscription({ ...subscription, id: 'wh-1' })).toMatchObject({ field: 'id' });
+    r.subscribe(subscription, at);
+    r.accept(submit, at, null);
+    expect(r.takeChanges().map((c) => [c.cause, c.previousPhase, c.phase])).toEqual([
+      ['SUBMIT_DRAFT', 'drafting', 'recruitment'],
+    ]);
+  });
+
+  test('twenty subscriptions at the most; one of them may be replaced', () => {
+    const r = fresh();
+    const subscription = (n: number) => ({
+      id: `wh-${n.toString(16).padStart(16, '0')}`,
+      url: 'https://example.org/h',
+      secret: 'x'.repeat(32),
+      client: null,
+    });
+    for (let n = 0; n < 20; n++) r.subscribe(subscription(n), at);
+    expect(r.refusalOfSubscription(subscription(20))).toEqual({
+      code: 'refused',
+      message: '20 abonnements au plus par convention',
+    });
+    expect(r.refusalOfSubscription(subscription(7))).toBeNull();
+  });
+});
