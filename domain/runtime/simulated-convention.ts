@@ -13,7 +13,7 @@ export interface SimulatedMail {
   delivered: boolean;
 }
 
-/** The workflow's timer is set at least a second ahead (workflows/convention.ts, `Alarm`). */
+/** The workflow's timer is set at least a second ahead (`Alarm`, workflows/alarm.ts). */
 const MIN_TIMER_MS = 1000;
 
 /**

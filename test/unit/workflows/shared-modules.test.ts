@@ -21,8 +21,12 @@ function valueImports(code: string): string[] {
 }
 
 describe('modules shared by the conventions of a worker thread', () => {
-  it('include every domain module the convention workflow uses', () => {
-    const used = valueImports(source('convention.ts')).filter((m) => m.startsWith('../domain/'));
+  it('include every domain module the convention workflow and its helpers use', () => {
+    const files = fs.readdirSync(WORKFLOWS).filter((f) => f.endsWith('.ts') && f !== 'shared-modules.ts');
+    expect(files).toContain('convention.ts');
+    const used = [...new Set(files.flatMap((f) => valueImports(source(f))))].filter((m) =>
+      m.startsWith('../domain/'),
+    );
     const shared = valueImports(source('shared-modules.ts'));
     expect(used.length).toBeGreaterThan(5);
     expect(used.filter((m) => !shared.includes(m))).toEqual([]);
