@@ -9,15 +9,15 @@ import { LEDGER_STATUSES, RENEWAL_STATUS_LABELS } from './financing';
  * the kind of each CSV cell (tables.ts reads a column's kind from its field here).
  */
 
-export const integer = z.number().int();
+const integer = z.number().int();
 const text = z.string();
-export const date = z.string().meta({ format: 'date' });
+const date = z.string().meta({ format: 'date' });
 export const month = z
   .string()
   .regex(/^\d{4}-\d{2}$/)
   .describe('Mois, AAAA-MM');
 /** The only numbers of the reports that are not counts. */
-export const euros = z.number().nullable().describe('Euros; null pour les salaires');
+const euros = z.number().nullable().describe('Euros; null pour les salaires');
 
 const place = z
   .object({ code: z.string().nullable().describe('Code du département; null pour l’ensemble'), name: text })
